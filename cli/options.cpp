@@ -1,0 +1,100 @@
+#include "options.hpp"
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "sdgen/error.hpp"
+#include "sdgen/size.hpp"
+
+namespace sdgen::cli {
+
+void SpecOptions::add_to(CLI::App& command) {
+  command.add_option("-s,--size", size, "Object size (e.g. 64KiB, 1GiB, 1.5GB)")->required();
+  command.add_option("-n,--count", count, "Number of objects (k/m suffixes)")->capture_default_str();
+  command.add_option("-d,--dedup", dedup, "Dedup ratio D >= 1 at the unit")->capture_default_str();
+  command.add_option("-x,--compress", compress, "Compression ratio C >= 1 of the deduplicated data")
+      ->capture_default_str();
+  command.add_option("--unit", unit, "Dedup unit: multiple of 512 up to 1MiB")->capture_default_str();
+  command.add_option("--codec", codec, "Codec the ratio holds for: zstd[:N], lz4, zlib[:N]")->capture_default_str();
+  command.add_option("--codec-chunk", codec_chunk, "Chunk size the codec compresses")->capture_default_str();
+  command.add_option("--seed", seed, "64-bit seed (random when absent; always printed)");
+  command.add_option("--scope", scope, "Dedup scope: dataset or object")->capture_default_str();
+}
+
+DataSpec SpecOptions::data_spec() const {
+  DataSpec spec;
+  spec.dedup = dedup;
+  spec.compress = compress;
+  const std::uint64_t unit_bytes = parse_size(unit, "unit");
+  if (unit_bytes > (1u << 20)) throw_invalid("unit " + unit + ": must be a multiple of 512 from 512 B to 1 MiB");
+  spec.unit_bytes = static_cast<std::uint32_t>(unit_bytes);
+  spec.codec = parse_codec(codec);
+  spec.codec_chunk_bytes = parse_size(codec_chunk, "codec chunk");
+  spec.seed = seed ? *seed : random_seed();
+  spec.scope = parse_scope(scope);
+  return spec;
+}
+
+DatasetLayout SpecOptions::layout() const {
+  return {parse_count(count, "count"), parse_size(size, "size")};
+}
+
+nlohmann::json to_json(const DataSpec& spec) {
+  nlohmann::json j = {
+      {"dedup", spec.dedup},
+      {"compress", spec.compress},
+      {"unit_bytes", spec.unit_bytes},
+      {"codec", spec.codec.name()},
+      {"codec_chunk_bytes", spec.codec_chunk_bytes},
+      {"seed", spec.seed},
+      {"scope", to_string(spec.scope)},
+  };
+  if (spec.random_bytes_per_block) j["random_bytes_per_block"] = *spec.random_bytes_per_block;
+  return j;
+}
+
+nlohmann::json to_json(const AnalysisResult& r, const AnalyzeOptions& options) {
+  nlohmann::json j = {
+      {"unit_bytes", options.unit_bytes},
+      {"streams", r.streams},
+      {"bytes", r.bytes},
+      {"full_blocks", r.full_blocks},
+      {"distinct_blocks", r.distinct_blocks},
+      {"zero_blocks", r.zero_blocks},
+      {"tail_bytes", r.tail_bytes},
+      {"unique_bytes", r.unique_bytes},
+      {"dedup_ratio", r.dedup_ratio()},
+  };
+  if (options.measure_compression) {
+    j["codec"] = options.codec.name();
+    j["codec_chunk_bytes"] = options.codec_chunk_bytes;
+    j["raw_compressed_bytes"] = r.raw_compressed_bytes;
+    j["unique_compressed_bytes"] = r.unique_compressed_bytes;
+    j["raw_compression_ratio"] = r.raw_compression_ratio();
+    j["unique_compression_ratio"] = r.unique_compression_ratio();
+    j["total_reduction"] = r.total_reduction();
+  }
+  return j;
+}
+
+void write_json_file(const std::string& path, const nlohmann::json& document) {
+  std::ofstream out(path);
+  out << document.dump(2) << '\n';
+  out.close();
+  if (!out) throw_io("--json " + path + ": cannot write: " + std::strerror(errno));
+}
+
+std::vector<unsigned> parse_thread_list(const std::string& text) {
+  std::vector<unsigned> threads;
+  std::stringstream stream(text);
+  for (std::string item; std::getline(stream, item, ',');) {
+    const std::uint64_t n = parse_count(item, "threads");
+    if (n < 1 || n > 1024) throw_invalid("threads '" + item + "': must be from 1 to 1024");
+    threads.push_back(static_cast<unsigned>(n));
+  }
+  if (threads.empty()) throw_invalid("threads '" + text + "': empty list");
+  return threads;
+}
+
+}  // namespace sdgen::cli

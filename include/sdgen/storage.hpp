@@ -1,0 +1,88 @@
+// Where objects go: one small interface over files, O_DIRECT files, discard, stdout and S3.
+//
+// A Storage is opened from a URI (file:///dir/prefix, direct:///dir/prefix, null://, -,
+// s3://bucket/prefix). Object names passed to it are relative to that prefix. The pipeline only
+// talks to this interface; it asks capabilities, never schemes.
+//
+// Honesty rule: an object is written only when ObjectWriter::complete() has returned. Any
+// error before that leaves no object claimed; abort() removes what a failed write left behind.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace sdgen {
+
+struct StorageCapabilities {
+  std::size_t buffer_alignment = 1;  // chunks handed to write() must start at this alignment
+  std::size_t size_granularity = 1;  // and be multiples of it, except an object's last chunk
+  bool discards_data = false;        // null://: nothing can be read back
+  bool readable = true;              // stdout: write only
+  bool concurrent_objects = true;    // false: one object at a time, in order (stdout)
+};
+
+// Produces any byte range of the object being written, as often as asked: a writer that must
+// resend data (an S3 part retried after a 503) regenerates it instead of keeping it in memory.
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  virtual void read_at(std::uint64_t offset, std::span<std::uint8_t> out) = 0;
+};
+
+// Writes one object. write() receives the object's bytes in order, in chunks of any size;
+// complete() makes the object durable and visible. Not thread-safe: one thread per writer.
+class ObjectWriter {
+ public:
+  virtual ~ObjectWriter() = default;
+  virtual void write(std::span<const std::uint8_t> chunk) = 0;  // throws Error
+  virtual void complete() = 0;                                  // throws Error
+  virtual void abort() noexcept = 0;  // best effort: remove the partial object / upload
+};
+
+struct ObjectInfo {
+  std::string name;  // relative to the storage prefix
+  std::uint64_t size = 0;
+};
+
+// Thread-safe: writers and reads of different objects may run concurrently.
+class Storage {
+ public:
+  virtual ~Storage() = default;
+  virtual StorageCapabilities capabilities() const = 0;
+  virtual std::string describe() const = 0;  // the URI, for messages
+
+  virtual std::unique_ptr<ObjectWriter> create(const std::string& name, std::uint64_t size, ByteSource& source) = 0;
+  // Reads up to out.size() bytes at `offset`; returns the count (short only at the object's end).
+  virtual std::uint64_t read(const std::string& name, std::uint64_t offset, std::span<std::uint8_t> out) = 0;
+  // The object's size, or nullopt when it does not exist.
+  virtual std::optional<std::uint64_t> size_of(const std::string& name) = 0;
+  virtual std::vector<ObjectInfo> list(const std::string& prefix) = 0;
+  virtual void remove(const std::string& name) = 0;
+
+  // Small whole-object helpers (the manifest).
+  void put_bytes(const std::string& name, std::span<const std::uint8_t> bytes);
+  std::optional<std::vector<std::uint8_t>> get_bytes(const std::string& name);
+};
+
+struct StorageOptions {
+  bool fsync = false;                     // file://, direct://: fsync each object before complete()
+  std::string endpoint;                   // s3://: e.g. http://127.0.0.1:9000; else AWS_ENDPOINT_URL
+  std::string region;                     // s3://: else AWS_REGION, else us-east-1
+  std::string profile;                    // s3://: ~/.aws/credentials profile; else AWS_PROFILE
+  bool create_bucket = false;             // s3://: create the bucket when missing
+  std::uint64_t multipart_threshold = 64ull << 20;  // s3://: objects larger use multipart upload
+  std::uint64_t part_bytes = 16ull << 20;           // s3://: multipart part size (>= 5 MiB on AWS)
+  unsigned parts_in_flight = 4;           // s3://: parallel part uploads per object
+  unsigned max_attempts = 5;              // s3://: tries per request (exponential backoff + jitter)
+  unsigned timeout_ms = 30000;            // s3://: per-request inactivity limit
+};
+
+// Opens the storage named by `uri`. Throws Error for unknown schemes and bad URIs (and, for
+// s3://, missing credentials or an unreachable endpoint).
+std::unique_ptr<Storage> open_storage(const std::string& uri, const StorageOptions& options);
+
+}  // namespace sdgen
