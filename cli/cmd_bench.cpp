@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <barrier>
 #include <chrono>
+#include <cstdlib>
+#include <utility>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -33,6 +35,27 @@ struct BenchOptions {
 // Keeps the compiler from dropping stores to a buffer nobody reads.
 inline void clobber(void* p) { asm volatile("" : : "r"(p) : "memory"); }
 
+// Page-aligned and pre-faulted, as the pipeline's buffers are: page faults and split cache lines
+// would otherwise be measured instead of the fill.
+class AlignedBuffer {
+ public:
+  AlignedBuffer(std::size_t size, std::uint8_t value)
+      : data_(static_cast<std::uint8_t*>(std::aligned_alloc(4096, (size + 4095) / 4096 * 4096))), size_(size) {
+    if (!data_) throw_io("out of memory for a " + format_bytes(size) + " buffer");
+    std::memset(data_, value, size);
+  }
+  AlignedBuffer(AlignedBuffer&& other) noexcept : data_(std::exchange(other.data_, nullptr)), size_(other.size_) {}
+  AlignedBuffer& operator=(AlignedBuffer&&) = delete;
+  ~AlignedBuffer() { std::free(data_); }
+  std::uint8_t* data() const { return data_; }
+  std::size_t size() const { return size_; }
+  operator std::span<std::uint8_t>() const { return {data_, size_}; }
+
+ private:
+  std::uint8_t* data_;
+  std::size_t size_;
+};
+
 struct Stats {
   double median = 0, min = 0, max = 0;
 };
@@ -58,7 +81,7 @@ std::string cpu_model() {
 }
 
 // Runs `work` on `threads` threads, each over its own buffer `passes` times; returns GB/s.
-double measure_per_thread(const Workload& work, std::vector<std::vector<std::uint8_t>>& buffers, unsigned threads,
+double measure_per_thread(const Workload& work, std::vector<AlignedBuffer>& buffers, unsigned threads,
                           std::uint64_t passes) {
   std::barrier start(threads + 1);
   std::vector<std::jthread> workers;
@@ -78,7 +101,7 @@ double measure_per_thread(const Workload& work, std::vector<std::vector<std::uin
 }
 
 // Runs `work` over one large buffer split across `threads` threads (the work splits it itself).
-double measure_shared(const Workload& work, std::vector<std::uint8_t>& buffer, unsigned threads, std::uint64_t passes) {
+double measure_shared(const Workload& work, AlignedBuffer& buffer, unsigned threads, std::uint64_t passes) {
   const auto begin = std::chrono::steady_clock::now();
   for (std::uint64_t pass = 0; pass < passes; ++pass) {
     work.run(buffer, threads, pass);
@@ -128,8 +151,9 @@ int run_bench(const BenchOptions& o) {
   for (const unsigned threads : thread_counts) {
     for (const bool shared : {false, true}) {
       const std::uint64_t buffer_bytes = shared ? large_bytes : small_bytes;
-      std::vector<std::vector<std::uint8_t>> buffers(shared ? 1 : threads, std::vector<std::uint8_t>(buffer_bytes, 1));
-      std::vector<std::uint8_t> source(buffer_bytes, 7);
+      std::vector<AlignedBuffer> buffers;
+      for (unsigned t = 0; t < (shared ? 1 : threads); ++t) buffers.emplace_back(buffer_bytes, 1);
+      AlignedBuffer source(buffer_bytes, 7);
       std::vector<Workload> workloads;
       if (shared) {
         workloads.push_back({"memset", [&](std::span<std::uint8_t> out, unsigned t, std::uint64_t) {

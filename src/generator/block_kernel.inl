@@ -11,7 +11,8 @@
 //   static T add_counter(T first, std::uint64_t n);  // adds n to every lane's counter
 //   static T aes_round(T state, T key);
 //   static T xor_(T a, T b);
-//   static T keep_bytes(T v, unsigned n);            // first n bytes of v, zeros after
+//   static T and_(T a, T b);
+//   static T load(const std::uint8_t* aligned);
 //   static T zero();
 //   static void store(std::uint8_t* out, T v);
 #include <cstddef>
@@ -55,45 +56,48 @@ void kernel_aes_ctr(const StreamKey& key, std::uint64_t content_id, std::uint64_
 
 // Whole unit blocks in the layout of block_content.hpp: in each 512-byte sector, the sector's
 // share of the random bytes from the stream, then zeros; every byte stored once. Vectors go in
-// groups of eight independent AES states (AESENC is pipelined, not fast); a group that holds
-// no random byte is stored as zeros without encrypting. Masking rather than branching per
-// vector keeps compilers from turning the zero stores into a slow `rep stos` per sector.
+// groups of eight independent AES states (AESENC is pipelined, not fast); a group that holds no
+// random byte is stored as zeros without encrypting. Bresenham spreading gives every sector
+// either floor(random / sectors) or one more random bytes, so two precomputed byte masks cover
+// every sector and the loop needs no per-vector arithmetic or branches.
 void kernel_fill_blocks(const StreamKey& key, const std::uint64_t* content_ids, std::size_t count,
                         std::uint32_t unit_bytes, std::uint32_t random_bytes, std::uint8_t* out) {
   const Keys keys(key);
   constexpr unsigned kGroup = 8;
   constexpr unsigned kGroupBytes = kGroup * Vec::kBytes;
-  static_assert(kSectorBytes % kGroupBytes == 0 || kGroupBytes % kSectorBytes == 0);
+  static_assert(kSectorBytes % kGroupBytes == 0, "a group is a whole sector or a part of one");
   const std::uint32_t sectors = unit_bytes / kSectorBytes;
-  // Random bytes of every sector of a unit block (Bresenham), the same for every block.
-  std::uint16_t random_in_sector[(1u << 20) / kSectorBytes];
+  const std::uint32_t fewer = random_bytes / sectors;  // random bytes of the shorter sectors
+  // longer_sector[s]: sector s holds fewer + 1 random bytes.
+  bool longer_sector[(1u << 20) / kSectorBytes];
   for (std::uint32_t s = 0; s < sectors; ++s)
-    random_in_sector[s] = static_cast<std::uint16_t>((std::uint64_t{s} + 1) * random_bytes / sectors -
-                                                     std::uint64_t{s} * random_bytes / sectors);
+    longer_sector[s] = (std::uint64_t{s} + 1) * random_bytes / sectors - std::uint64_t{s} * random_bytes / sectors > fewer;
+  alignas(64) std::uint8_t masks[2][kSectorBytes];
+  for (std::uint32_t i = 0; i < kSectorBytes; ++i) {
+    masks[0][i] = i < fewer ? 0xff : 0;
+    masks[1][i] = i < fewer + 1 ? 0xff : 0;
+  }
   for (std::size_t b = 0; b < count; ++b, out += unit_bytes) {
     const Vec::T first = Vec::first_counters(content_ids[b]);
     for (std::uint32_t at = 0; at < unit_bytes; at += kGroupBytes) {
-      // Bytes of the group that are random: the sector's random prefix seen from `at`.
-      // (A group never spans sectors partially: it is a whole sector or a part of one.)
-      const int sector_random = random_in_sector[at / kSectorBytes];
-      const int random_here = kGroupBytes >= kSectorBytes
-                                  ? sector_random
-                                  : sector_random - static_cast<int>(at % kSectorBytes);
-      if (random_here <= 0) {
+      const std::uint32_t in_sector = at % kSectorBytes;
+      const bool longer = longer_sector[at / kSectorBytes];
+      if (random_bytes != unit_bytes && in_sector >= fewer + longer) {
         for (unsigned v = 0; v < kGroup; ++v) Vec::store(out + at + v * Vec::kBytes, Vec::zero());
         continue;
       }
-      const std::uint64_t counter = at / 16;
       Vec::T state[kGroup];
       for (unsigned v = 0; v < kGroup; ++v)
-        state[v] = Vec::xor_(Vec::add_counter(first, counter + v * kLanes), keys.round[0]);
+        state[v] = Vec::xor_(Vec::add_counter(first, at / 16 + v * kLanes), keys.round[0]);
       for (int round = 1; round <= 4; ++round)
         for (unsigned v = 0; v < kGroup; ++v) state[v] = Vec::aes_round(state[v], keys.round[round]);
-      for (unsigned v = 0; v < kGroup; ++v) {
-        const int keep = random_here - static_cast<int>(v * Vec::kBytes);
-        Vec::store(out + at + v * Vec::kBytes,
-                   Vec::keep_bytes(state[v], keep <= 0 ? 0u : keep >= Vec::kBytes ? Vec::kBytes : static_cast<unsigned>(keep)));
+      if (random_bytes == unit_bytes) {  // C = 1: nothing to mask
+        for (unsigned v = 0; v < kGroup; ++v) Vec::store(out + at + v * Vec::kBytes, state[v]);
+        continue;
       }
+      const std::uint8_t* mask = masks[longer] + in_sector;
+      for (unsigned v = 0; v < kGroup; ++v)
+        Vec::store(out + at + v * Vec::kBytes, Vec::and_(state[v], Vec::load(mask + v * Vec::kBytes)));
     }
   }
 }

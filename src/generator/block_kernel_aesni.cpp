@@ -6,9 +6,6 @@
 namespace sdgen::detail {
 namespace {
 
-alignas(32) constexpr std::uint8_t kOnesThenZeros[32] = {
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-
 struct Vec {
   static constexpr int kBytes = 16;
   using T = __m128i;
@@ -17,9 +14,8 @@ struct Vec {
   static T add_counter(T first, std::uint64_t n) { return _mm_add_epi64(first, _mm_set_epi64x(0, static_cast<long long>(n))); }
   static T aes_round(T state, T key) { return _mm_aesenc_si128(state, key); }
   static T xor_(T a, T b) { return _mm_xor_si128(a, b); }
-  static T keep_bytes(T v, unsigned n) {
-    return _mm_and_si128(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(kOnesThenZeros + 16 - n)));
-  }
+  static T and_(T a, T b) { return _mm_and_si128(a, b); }
+  static T load(const std::uint8_t* aligned) { return _mm_load_si128(reinterpret_cast<const __m128i*>(aligned)); }
   static T zero() { return _mm_setzero_si128(); }
   static void store(std::uint8_t* out, T v) { _mm_storeu_si128(reinterpret_cast<__m128i*>(out), v); }
 };

@@ -6,10 +6,6 @@
 namespace sdgen::detail {
 namespace {
 
-alignas(64) constexpr std::uint8_t kOnesThenZeros[64] = {
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-
 struct Vec {
   static constexpr int kBytes = 32;
   using T = __m256i;
@@ -26,9 +22,8 @@ struct Vec {
   }
   static T aes_round(T state, T key) { return _mm256_aesenc_epi128(state, key); }
   static T xor_(T a, T b) { return _mm256_xor_si256(a, b); }
-  static T keep_bytes(T v, unsigned n) {
-    return _mm256_and_si256(v, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kOnesThenZeros + 32 - n)));
-  }
+  static T and_(T a, T b) { return _mm256_and_si256(a, b); }
+  static T load(const std::uint8_t* aligned) { return _mm256_load_si256(reinterpret_cast<const __m256i*>(aligned)); }
   static T zero() { return _mm256_setzero_si256(); }
   static void store(std::uint8_t* out, T v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), v); }
 };

@@ -24,7 +24,8 @@ struct Vec {
   }
   static T aes_round(T state, T key) { return _mm512_aesenc_epi128(state, key); }
   static T xor_(T a, T b) { return _mm512_xor_si512(a, b); }
-  static T keep_bytes(T v, unsigned n) { return _mm512_maskz_mov_epi8(_bzhi_u64(~0ull, n), v); }
+  static T and_(T a, T b) { return _mm512_and_si512(a, b); }
+  static T load(const std::uint8_t* aligned) { return _mm512_load_si512(aligned); }
   static T zero() { return _mm512_setzero_si512(); }
   static void store(std::uint8_t* out, T v) { _mm512_storeu_si512(out, v); }
 };
