@@ -65,13 +65,25 @@ DataGenerator::DataGenerator(const DataSpec& spec, const DatasetLayout& layout) 
   plan_ = std::move(plan);
 }
 
-void DataGenerator::fill(std::uint64_t object, std::uint64_t offset, std::span<std::uint8_t> out) const {
-  if (object >= layout_.object_count)
+namespace {
+
+void check_object(std::uint64_t object, const DatasetLayout& layout) {
+  if (object >= layout.object_count)
     throw_invalid("object " + std::to_string(object) + " is outside the dataset of " +
-                  std::to_string(layout_.object_count) + " objects");
-  if (offset > layout_.object_bytes || out.size() > layout_.object_bytes - offset)
-    throw_invalid("range [" + std::to_string(offset) + ", " + std::to_string(offset + out.size()) +
-                  ") is outside the object of " + std::to_string(layout_.object_bytes) + " bytes");
+                  std::to_string(layout.object_count) + " objects");
+}
+
+void check_range(std::uint64_t object, std::uint64_t offset, std::uint64_t size, const DatasetLayout& layout) {
+  check_object(object, layout);
+  if (offset > layout.object_bytes || size > layout.object_bytes - offset)
+    throw_invalid("range [" + std::to_string(offset) + ", " + std::to_string(offset + size) +
+                  ") is outside the object of " + std::to_string(layout.object_bytes) + " bytes");
+}
+
+}  // namespace
+
+void DataGenerator::fill(std::uint64_t object, std::uint64_t offset, std::span<std::uint8_t> out) const {
+  check_range(object, offset, out.size(), layout_);
   const Plan& plan = *plan_;
   const detail::Permutation in_object =
       plan.dataset_scope || plan.full_blocks == 0 ? detail::Permutation() : plan.object_permutation(object);
@@ -103,7 +115,7 @@ void DataGenerator::fill_parallel(std::uint64_t object, std::uint64_t offset, st
   const std::uint64_t min_piece = std::uint64_t{256} << 10;  // below this a thread costs more than it saves
   threads = static_cast<unsigned>(std::clamp<std::uint64_t>(out.size() / min_piece, 1, std::max(1u, threads)));
   if (threads == 1) return fill(object, offset, out);
-  fill(object, offset, out.subspan(0, 0));  // validates the range before any thread starts
+  check_range(object, offset, out.size(), layout_);  // before any thread starts
   const std::uint64_t end = offset + out.size();
   std::vector<std::uint64_t> cuts{offset};
   for (unsigned t = 1; t < threads; ++t) {
@@ -118,9 +130,7 @@ void DataGenerator::fill_parallel(std::uint64_t object, std::uint64_t offset, st
 }
 
 ObjectGen DataGenerator::begin_object(std::uint64_t object) const {
-  if (object >= layout_.object_count)
-    throw_invalid("object " + std::to_string(object) + " is outside the dataset of " +
-                  std::to_string(layout_.object_count) + " objects");
+  check_object(object, layout_);
   return ObjectGen(*this, object);
 }
 
