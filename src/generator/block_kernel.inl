@@ -15,6 +15,8 @@
 //   static T load(const std::uint8_t* aligned);
 //   static T zero();
 //   static void store(std::uint8_t* out, T v);
+//   static void store_streaming(std::uint8_t* aligned_out, T v);  // non-temporal
+//   static void fence();                                          // orders streaming stores
 #include <cstddef>
 #include <cstdint>
 
@@ -60,8 +62,19 @@ void kernel_aes_ctr(const StreamKey& key, std::uint64_t content_id, std::uint64_
 // random byte is stored as zeros without encrypting. Bresenham spreading gives every sector
 // either floor(random / sectors) or one more random bytes, so two precomputed byte masks cover
 // every sector and the loop needs no per-vector arithmetic or branches.
-void kernel_fill_blocks(const StreamKey& key, const std::uint64_t* content_ids, std::size_t count,
-                        std::uint32_t unit_bytes, std::uint32_t random_bytes, std::uint8_t* out) {
+//
+// kStreaming: non-temporal stores for destinations far larger than the caches (`out` must be
+// aligned to the vector size); they skip the read-for-ownership that halves store bandwidth to
+// memory, but would evict a chunk that is about to be used, so only large fills use them.
+template <bool kStreaming>
+void fill_blocks(const StreamKey& key, const std::uint64_t* content_ids, std::size_t count,
+                 std::uint32_t unit_bytes, std::uint32_t random_bytes, std::uint8_t* out) {
+  const auto store = [](std::uint8_t* to, Vec::T v) {
+    if constexpr (kStreaming)
+      Vec::store_streaming(to, v);
+    else
+      Vec::store(to, v);
+  };
   const Keys keys(key);
   constexpr unsigned kGroup = 8;
   constexpr unsigned kGroupBytes = kGroup * Vec::kBytes;
@@ -83,7 +96,7 @@ void kernel_fill_blocks(const StreamKey& key, const std::uint64_t* content_ids, 
       const std::uint32_t in_sector = at % kSectorBytes;
       const bool longer = longer_sector[at / kSectorBytes];
       if (random_bytes != unit_bytes && in_sector >= fewer + longer) {
-        for (unsigned v = 0; v < kGroup; ++v) Vec::store(out + at + v * Vec::kBytes, Vec::zero());
+        for (unsigned v = 0; v < kGroup; ++v) store(out + at + v * Vec::kBytes, Vec::zero());
         continue;
       }
       Vec::T state[kGroup];
@@ -92,14 +105,25 @@ void kernel_fill_blocks(const StreamKey& key, const std::uint64_t* content_ids, 
       for (int round = 1; round <= 4; ++round)
         for (unsigned v = 0; v < kGroup; ++v) state[v] = Vec::aes_round(state[v], keys.round[round]);
       if (random_bytes == unit_bytes) {  // C = 1: nothing to mask
-        for (unsigned v = 0; v < kGroup; ++v) Vec::store(out + at + v * Vec::kBytes, state[v]);
+        for (unsigned v = 0; v < kGroup; ++v) store(out + at + v * Vec::kBytes, state[v]);
         continue;
       }
       const std::uint8_t* mask = masks[longer] + in_sector;
       for (unsigned v = 0; v < kGroup; ++v)
-        Vec::store(out + at + v * Vec::kBytes, Vec::and_(state[v], Vec::load(mask + v * Vec::kBytes)));
+        store(out + at + v * Vec::kBytes, Vec::and_(state[v], Vec::load(mask + v * Vec::kBytes)));
     }
   }
+  if constexpr (kStreaming) Vec::fence();
+}
+
+void kernel_fill_blocks(const StreamKey& key, const std::uint64_t* content_ids, std::size_t count,
+                        std::uint32_t unit_bytes, std::uint32_t random_bytes, std::uint8_t* out) {
+  fill_blocks<false>(key, content_ids, count, unit_bytes, random_bytes, out);
+}
+
+void kernel_fill_blocks_streaming(const StreamKey& key, const std::uint64_t* content_ids, std::size_t count,
+                                  std::uint32_t unit_bytes, std::uint32_t random_bytes, std::uint8_t* out) {
+  fill_blocks<true>(key, content_ids, count, unit_bytes, random_bytes, out);
 }
 
 }  // namespace

@@ -18,6 +18,8 @@ struct Vec {
   static T load(const std::uint8_t* aligned) { return _mm_load_si128(reinterpret_cast<const __m128i*>(aligned)); }
   static T zero() { return _mm_setzero_si128(); }
   static void store(std::uint8_t* out, T v) { _mm_storeu_si128(reinterpret_cast<__m128i*>(out), v); }
+  static void store_streaming(std::uint8_t* out, T v) { _mm_stream_si128(reinterpret_cast<__m128i*>(out), v); }
+  static void fence() { _mm_sfence(); }
 };
 
 }  // namespace
@@ -26,5 +28,5 @@ struct Vec {
 #include "generator/block_kernel.inl"
 
 namespace sdgen::detail {
-extern const BlockKernels kAesniKernels{"aes-ni", kernel_aes_ctr, kernel_fill_blocks};
+extern const BlockKernels kAesniKernels{"aes-ni", kernel_aes_ctr, kernel_fill_blocks, kernel_fill_blocks_streaming, Vec::kBytes};
 }

@@ -26,6 +26,8 @@ struct Vec {
   static T load(const std::uint8_t* aligned) { return _mm256_load_si256(reinterpret_cast<const __m256i*>(aligned)); }
   static T zero() { return _mm256_setzero_si256(); }
   static void store(std::uint8_t* out, T v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), v); }
+  static void store_streaming(std::uint8_t* out, T v) { _mm256_stream_si256(reinterpret_cast<__m256i*>(out), v); }
+  static void fence() { _mm_sfence(); }
 };
 
 }  // namespace
@@ -34,5 +36,5 @@ struct Vec {
 #include "generator/block_kernel.inl"
 
 namespace sdgen::detail {
-extern const BlockKernels kVaes256Kernels{"vaes-256", kernel_aes_ctr, kernel_fill_blocks};
+extern const BlockKernels kVaes256Kernels{"vaes-256", kernel_aes_ctr, kernel_fill_blocks, kernel_fill_blocks_streaming, Vec::kBytes};
 }

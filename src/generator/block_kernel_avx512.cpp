@@ -28,6 +28,8 @@ struct Vec {
   static T load(const std::uint8_t* aligned) { return _mm512_load_si512(aligned); }
   static T zero() { return _mm512_setzero_si512(); }
   static void store(std::uint8_t* out, T v) { _mm512_storeu_si512(out, v); }
+  static void store_streaming(std::uint8_t* out, T v) { _mm512_stream_si512(reinterpret_cast<__m512i*>(out), v); }
+  static void fence() { _mm_sfence(); }
 };
 
 }  // namespace
@@ -36,5 +38,5 @@ struct Vec {
 #include "generator/block_kernel.inl"
 
 namespace sdgen::detail {
-extern const BlockKernels kVaes512Kernels{"vaes-512", kernel_aes_ctr, kernel_fill_blocks};
+extern const BlockKernels kVaes512Kernels{"vaes-512", kernel_aes_ctr, kernel_fill_blocks, kernel_fill_blocks_streaming, Vec::kBytes};
 }

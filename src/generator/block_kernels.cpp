@@ -13,7 +13,7 @@ void portable_fill_blocks(const StreamKey& key, const std::uint64_t* content_ids
 
 }  // namespace
 
-extern const BlockKernels kPortableKernels{"portable", aes_ctr_portable, portable_fill_blocks};
+extern const BlockKernels kPortableKernels{"portable", aes_ctr_portable, portable_fill_blocks, portable_fill_blocks, 1};
 
 #if defined(SDGEN_X86_KERNELS)
 extern const BlockKernels kAesniKernels;

@@ -17,6 +17,10 @@ struct BlockKernels {
   const char* name;
   AesCtrFn aes_ctr;
   FillBlocksFn fill_blocks;
+  // Same bytes with non-temporal stores, for fills far larger than the caches; `out` must be
+  // aligned to `streaming_alignment`.
+  FillBlocksFn fill_blocks_streaming;
+  std::size_t streaming_alignment;
 };
 
 extern const BlockKernels kPortableKernels;

@@ -84,6 +84,11 @@ void check_range(std::uint64_t object, std::uint64_t offset, std::uint64_t size,
 
 void DataGenerator::fill(std::uint64_t object, std::uint64_t offset, std::span<std::uint8_t> out) const {
   check_range(object, offset, out.size(), layout_);
+  fill_unchecked(object, offset, out, out.size() >= kStreamingFillBytes);
+}
+
+void DataGenerator::fill_unchecked(std::uint64_t object, std::uint64_t offset, std::span<std::uint8_t> out,
+                                   bool streaming) const {
   const Plan& plan = *plan_;
   const detail::Permutation in_object =
       plan.dataset_scope || plan.full_blocks == 0 ? detail::Permutation() : plan.object_permutation(object);
@@ -97,8 +102,10 @@ void DataGenerator::fill(std::uint64_t object, std::uint64_t offset, std::span<s
     if (in_block == 0 && block < plan.full_blocks && end - position >= unit) {
       const std::size_t whole = std::min<std::uint64_t>({(end - position) / unit, plan.full_blocks - block, kBatch});
       for (std::size_t i = 0; i < whole; ++i) content_ids[i] = plan.content_id(object, block + i, in_object);
-      plan.kernels->fill_blocks(plan.key, content_ids, whole, spec_.unit_bytes, random_bytes_,
-                                out.data() + (position - offset));
+      std::uint8_t* to = out.data() + (position - offset);
+      const bool aligned = reinterpret_cast<std::uintptr_t>(to) % plan.kernels->streaming_alignment == 0;
+      (streaming && aligned ? plan.kernels->fill_blocks_streaming : plan.kernels->fill_blocks)(
+          plan.key, content_ids, whole, spec_.unit_bytes, random_bytes_, to);
       position += whole * unit;
       continue;
     }
@@ -114,8 +121,9 @@ void DataGenerator::fill_parallel(std::uint64_t object, std::uint64_t offset, st
   const std::uint64_t unit = spec_.unit_bytes;
   const std::uint64_t min_piece = std::uint64_t{256} << 10;  // below this a thread costs more than it saves
   threads = static_cast<unsigned>(std::clamp<std::uint64_t>(out.size() / min_piece, 1, std::max(1u, threads)));
-  if (threads == 1) return fill(object, offset, out);
   check_range(object, offset, out.size(), layout_);  // before any thread starts
+  const bool streaming = out.size() >= kStreamingFillBytes;
+  if (threads == 1) return fill_unchecked(object, offset, out, streaming);
   const std::uint64_t end = offset + out.size();
   std::vector<std::uint64_t> cuts{offset};
   for (unsigned t = 1; t < threads; ++t) {
@@ -125,8 +133,9 @@ void DataGenerator::fill_parallel(std::uint64_t object, std::uint64_t offset, st
   cuts.push_back(end);
   std::vector<std::jthread> workers;
   for (unsigned t = 1; t < threads; ++t)
-    workers.emplace_back([&, t] { fill(object, cuts[t], out.subspan(cuts[t] - offset, cuts[t + 1] - cuts[t])); });
-  fill(object, cuts[0], out.subspan(0, cuts[1] - cuts[0]));
+    workers.emplace_back(
+        [&, t] { fill_unchecked(object, cuts[t], out.subspan(cuts[t] - offset, cuts[t + 1] - cuts[t]), streaming); });
+  fill_unchecked(object, cuts[0], out.subspan(0, cuts[1] - cuts[0]), streaming);
 }
 
 ObjectGen DataGenerator::begin_object(std::uint64_t object) const {
