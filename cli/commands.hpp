@@ -8,5 +8,6 @@ namespace sdgen::cli {
 void add_cat_command(CLI::App& root, int& exit_code);
 void add_analyze_command(CLI::App& root, int& exit_code);
 void add_bench_command(CLI::App& root, int& exit_code);
+void add_selftest_command(CLI::App& root, int& exit_code);
 
 }  // namespace sdgen::cli

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   sdgen::cli::add_cat_command(app, exit_code);
   sdgen::cli::add_analyze_command(app, exit_code);
   sdgen::cli::add_bench_command(app, exit_code);
+  sdgen::cli::add_selftest_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
