@@ -1,5 +1,7 @@
 // sdgen analyze: measure dedup and compression ratios of any files (or standard input).
+#include <algorithm>
 #include <cstdio>
+#include <thread>
 
 #include "commands.hpp"
 #include "options.hpp"
@@ -15,6 +17,7 @@ struct AnalyzeCommandOptions {
   std::string codec = "zstd:1";
   std::string codec_chunk = "64KiB";
   bool no_compress = false;
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   std::string json_path;
 };
 
@@ -28,6 +31,7 @@ int run_analyze(const AnalyzeCommandOptions& o) {
   if (options.codec_chunk_bytes == 0 || options.codec_chunk_bytes > (std::uint64_t{1} << 30))
     throw_invalid("codec chunk " + o.codec_chunk + ": must be from 1 B to 1 GiB");
   options.measure_compression = !o.no_compress;
+  options.threads = o.threads;
 
   Analyzer analyzer(options);
   for (const std::string& path : o.paths) analyze_file(analyzer, path);
@@ -63,6 +67,8 @@ void add_analyze_command(CLI::App& root, int& exit_code) {
   command->add_option("--unit", o->unit, "Dedup block size")->capture_default_str();
   command->add_option("--codec", o->codec, "zstd[:N], lz4 or zlib[:N]")->capture_default_str();
   command->add_option("--codec-chunk", o->codec_chunk, "Compress in pieces of this size")->capture_default_str();
+  command->add_option("-t,--threads", o->threads, "Compression threads (default: all CPUs)")
+      ->check(CLI::Range(1, 1024));
   command->add_flag("--no-compress", o->no_compress, "Measure dedup only");
   command->add_option("--json", o->json_path, "Write the results as JSON to this file");
   command->callback([o, &exit_code] { exit_code = run_analyze(*o); });

@@ -21,6 +21,8 @@ struct AnalyzeOptions {
   CodecSpec codec{};
   std::uint64_t codec_chunk_bytes = 64 * 1024;
   bool measure_compression = true;  // false: dedup and zero blocks only (hashing speed)
+  // Threads compressing chunks (hashing stays on the caller's thread). Results do not depend on it.
+  unsigned threads = 1;
 };
 
 struct AnalysisResult {
@@ -41,7 +43,7 @@ struct AnalysisResult {
 };
 
 // Streaming analysis. Feed each stream with add() in as many pieces as convenient, then
-// end_stream(); result() may be read at any time. Not thread-safe.
+// end_stream(); result() may be read at any time. Not thread-safe (it may use worker threads inside).
 class Analyzer {
  public:
   explicit Analyzer(const AnalyzeOptions& options);

@@ -2,6 +2,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <cerrno>
 #include <cstring>
 #include <unordered_set>
@@ -40,17 +45,76 @@ double ratio(std::uint64_t numerator, std::uint64_t denominator) {
   return denominator == 0 ? 1.0 : static_cast<double>(numerator) / static_cast<double>(denominator);
 }
 
-// Collects bytes into codec-chunk pieces and compresses each full piece.
+// Compresses chunks on worker threads, each with its own Compressor, adding the sizes to the
+// submitter's counter. At most `threads` chunks wait in the queue, so memory stays bounded.
+class CompressionWorkers {
+ public:
+  CompressionWorkers(CodecSpec codec, unsigned threads) : capacity_(threads) {
+    for (unsigned t = 0; t < threads; ++t)
+      workers_.emplace_back([this, codec](std::stop_token stop) { work(Compressor(codec), stop); });
+  }
+  ~CompressionWorkers() {
+    for (auto& worker : workers_) worker.request_stop();
+    changed_.notify_all();
+  }
+
+  void submit(std::vector<std::uint8_t> chunk, std::atomic<std::uint64_t>* total) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return queue_.size() < capacity_; });
+    queue_.push_back({std::move(chunk), total});
+    ++unfinished_;
+    changed_.notify_all();
+  }
+  void wait_idle() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return unfinished_ == 0; });
+  }
+
+ private:
+  struct Job {
+    std::vector<std::uint8_t> chunk;
+    std::atomic<std::uint64_t>* total;
+  };
+  void work(Compressor compressor, std::stop_token stop) {
+    for (;;) {
+      Job job;
+      {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return !queue_.empty() || stop.stop_requested(); });
+        if (queue_.empty()) return;
+        job = std::move(queue_.front());
+        queue_.pop_front();
+        changed_.notify_all();
+      }
+      *job.total += compressor.compressed_size(job.chunk);
+      std::lock_guard lock(mutex_);
+      --unfinished_;
+      changed_.notify_all();
+    }
+  }
+
+  std::size_t capacity_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<Job> queue_;
+  std::size_t unfinished_ = 0;
+  std::vector<std::jthread> workers_;  // last: joined before the queue is destroyed
+};
+
+// Collects bytes into codec-chunk pieces and compresses each full piece, inline or on workers.
 class ChunkedCompression {
  public:
-  ChunkedCompression(const AnalyzeOptions& options, Compressor* compressor)
-      : chunk_bytes_(options.codec_chunk_bytes), enabled_(options.measure_compression), compressor_(compressor) {}
+  ChunkedCompression(const AnalyzeOptions& options, Compressor* compressor, CompressionWorkers* workers)
+      : chunk_bytes_(options.codec_chunk_bytes),
+        enabled_(options.measure_compression),
+        compressor_(compressor),
+        workers_(workers) {}
 
   void add(const std::uint8_t* data, std::size_t size) {
     if (!enabled_) return;
     while (size > 0) {
       if (pending_.empty() && size >= chunk_bytes_) {  // a whole chunk straight from the input
-        compressed_ += compressor_->compressed_size({data, chunk_bytes_});
+        compress({data, chunk_bytes_});
         data += chunk_bytes_, size -= chunk_bytes_;
         continue;
       }
@@ -61,27 +125,41 @@ class ChunkedCompression {
     }
   }
   void flush() {
-    if (!pending_.empty()) compressed_ += compressor_->compressed_size(pending_);
+    if (!pending_.empty()) compress(pending_);
     pending_.clear();
   }
-  // Compressed bytes so far, counting the pending partial chunk as if flushed now.
+  // Compressed bytes so far, counting the pending partial chunk as if flushed now. With
+  // workers, call CompressionWorkers::wait_idle() first.
   std::uint64_t compressed_bytes() const {
     return compressed_ + (pending_.empty() ? 0 : compressor_->compressed_size(pending_));
   }
 
  private:
+  void compress(std::span<const std::uint8_t> chunk) {
+    if (workers_)
+      workers_->submit({chunk.begin(), chunk.end()}, &compressed_);
+    else
+      compressed_ += compressor_->compressed_size(chunk);
+  }
+
   std::size_t chunk_bytes_;
   bool enabled_;
   Compressor* compressor_;
+  CompressionWorkers* workers_;
   std::vector<std::uint8_t> pending_;
-  std::uint64_t compressed_ = 0;
+  std::atomic<std::uint64_t> compressed_ = 0;
 };
 
 }  // namespace
 
 struct Analyzer::State {
   explicit State(const AnalyzeOptions& o)
-      : options(o), compressor(o.codec), raw(o, &compressor), unique(o, &compressor) {
+      : options(o),
+        compressor(o.codec),
+        workers(o.threads > 1 && o.measure_compression ? std::make_unique<CompressionWorkers>(o.codec, o.threads)
+                                                        : nullptr),
+        raw(o, &compressor, workers.get()),
+        unique(o, &compressor, workers.get()) {
     if (options.unit_bytes == 0) throw_invalid("unit 0: must be at least 1 byte");
     if (options.codec_chunk_bytes == 0) throw_invalid("codec chunk 0: must be at least 1 byte");
     partial.reserve(options.unit_bytes);
@@ -100,6 +178,7 @@ struct Analyzer::State {
 
   AnalyzeOptions options;
   mutable Compressor compressor;
+  std::unique_ptr<CompressionWorkers> workers;
   ChunkedCompression raw, unique;
   std::unordered_set<Hash128, Hash128Hasher> seen;
   std::vector<std::uint8_t> partial;  // the current stream's incomplete block
@@ -146,6 +225,7 @@ AnalysisResult Analyzer::result() const {
   AnalysisResult r = s.result;
   r.unique_bytes = r.distinct_blocks * s.options.unit_bytes + r.tail_bytes;
   if (s.options.measure_compression) {
+    if (s.workers) s.workers->wait_idle();
     r.raw_compressed_bytes = s.raw.compressed_bytes();
     r.unique_compressed_bytes = s.unique.compressed_bytes();
   }
