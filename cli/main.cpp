@@ -13,6 +13,9 @@ int main(int argc, char** argv) {
   sdgen::cli::add_cat_command(app, exit_code);
   sdgen::cli::add_analyze_command(app, exit_code);
   sdgen::cli::add_bench_command(app, exit_code);
+  sdgen::cli::add_put_command(app, exit_code);
+  sdgen::cli::add_get_command(app, exit_code);
+  sdgen::cli::add_verify_command(app, exit_code);
   sdgen::cli::add_selftest_command(app, exit_code);
   try {
     app.parse(argc, argv);
@@ -22,6 +25,17 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
+  } catch (const CLI::RequiredError& e) {
+    // CLI11 reports an unknown command as a missing one; name what was typed.
+    bool known = false;
+    for (const CLI::App* command : app.get_subcommands([](CLI::App*) { return true; }))
+      known = known || (argc > 1 && command->get_name() == argv[1]);
+    if (argc > 1 && argv[1][0] != '-' && !known) {
+      std::fprintf(stderr, "sdgen: error: unknown command '%s' (use --help)\n", argv[1]);
+      return 2;
+    }
+    std::fprintf(stderr, "sdgen: error: %s\n", e.what());
+    return 2;
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "sdgen: error: %s\n", e.what());
     return 2;

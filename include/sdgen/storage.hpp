@@ -1,7 +1,10 @@
 // Where objects go: one small interface over files, O_DIRECT files, discard, stdout and S3.
 //
 // A Storage is opened from a URI (file:///dir/prefix, direct:///dir/prefix, null://, -,
-// s3://bucket/prefix). Object names passed to it are relative to that prefix. The pipeline only
+// s3://bucket/prefix). Object names passed to it are relative to that prefix and are appended to
+// it as text: file:///data/run1- with name "obj_0" is /data/run1-obj_0, as s3://b/run1- with
+// "obj_0" is the key run1-obj_0. A file:// or direct:// path that ends in '/' or names an existing
+// directory is a directory; missing directories are created on the first write. The pipeline only
 // talks to this interface; it asks capabilities, never schemes.
 //
 // Honesty rule: an object is written only when ObjectWriter::complete() has returned. Any
@@ -17,9 +20,13 @@
 
 namespace sdgen {
 
+// What a backend needs and offers; the pipeline adapts to these, never to a scheme name.
 struct StorageCapabilities {
-  std::size_t buffer_alignment = 1;  // chunks handed to write() must start at this alignment
-  std::size_t size_granularity = 1;  // and be multiples of it, except an object's last chunk
+  // Chunks handed to write() and buffers handed to read() should start at this alignment and be
+  // multiples of size_granularity (except an object's last chunk) for the fast path; backends
+  // still accept any buffer, at the cost of a copy (direct://: 4096 and 4096).
+  std::size_t buffer_alignment = 1;
+  std::size_t size_granularity = 1;
   bool discards_data = false;        // null://: nothing can be read back
   bool readable = true;              // stdout: write only
   bool concurrent_objects = true;    // false: one object at a time, in order (stdout)
@@ -27,6 +34,8 @@ struct StorageCapabilities {
 
 // Produces any byte range of the object being written, as often as asked: a writer that must
 // resend data (an S3 part retried after a 503) regenerates it instead of keeping it in memory.
+// read_at() may be called from several threads at once (the pipeline's source is the generator,
+// which is thread-safe); it throws Error for a range outside the object.
 class ByteSource {
  public:
   virtual ~ByteSource() = default;
@@ -55,15 +64,20 @@ class Storage {
   virtual StorageCapabilities capabilities() const = 0;
   virtual std::string describe() const = 0;  // the URI, for messages
 
+  // Starts writing object `name` of exactly `size` bytes. `source` produces the same bytes that
+  // write() will receive and stays valid until complete() or abort() has returned. Throws Error.
   virtual std::unique_ptr<ObjectWriter> create(const std::string& name, std::uint64_t size, ByteSource& source) = 0;
   // Reads up to out.size() bytes at `offset`; returns the count (short only at the object's end).
   virtual std::uint64_t read(const std::string& name, std::uint64_t offset, std::span<std::uint8_t> out) = 0;
   // The object's size, or nullopt when it does not exist.
   virtual std::optional<std::uint64_t> size_of(const std::string& name) = 0;
+  // Objects whose names (relative to the storage prefix) start with `prefix`, in no set order.
   virtual std::vector<ObjectInfo> list(const std::string& prefix) = 0;
+  // Removes the object; removing one that does not exist is not an error.
   virtual void remove(const std::string& name) = 0;
 
-  // Small whole-object helpers (the manifest).
+  // Small whole-object helpers (the manifest), built on the calls above. put_bytes() aborts the
+  // writer and rethrows on failure; get_bytes() returns nullopt when the object does not exist.
   void put_bytes(const std::string& name, std::span<const std::uint8_t> bytes);
   std::optional<std::vector<std::uint8_t>> get_bytes(const std::string& name);
 };

@@ -31,6 +31,14 @@ double split_number(std::string_view text, std::string_view what, std::string& s
 }
 
 std::uint64_t to_whole(double value, double multiplier, std::string_view text, std::string_view what) {
+  // Whole numbers of bytes are taken exactly: a double holds integers only up to 2^53.
+  const std::string_view digits = text.substr(0, text.find_first_not_of("0123456789"));
+  if (multiplier == 1 && !digits.empty() && digits.size() <= 19 &&
+      (digits.size() == text.size() || text[digits.size()] != '.')) {
+    std::uint64_t exact = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), exact);
+    if (ec == std::errc() && end == digits.data() + digits.size()) return exact;
+  }
   const double bytes = value * multiplier;
   if (!(bytes < 1.8e19))
     throw_invalid(std::string(what) + " '" + std::string(text) + "': too large");

@@ -36,9 +36,11 @@ void validate(const DataSpec& spec, const DatasetLayout& layout) {
     throw_invalid("unit " + std::to_string(spec.unit_bytes) + ": must be a multiple of 512 from 512 B to 1 MiB");
   if (spec.codec_chunk_bytes < 512 || spec.codec_chunk_bytes > (64u << 20))
     throw_invalid("codec chunk " + std::to_string(spec.codec_chunk_bytes) + ": must be from 512 B to 64 MiB");
-  if (spec.random_bytes_per_block && *spec.random_bytes_per_block > spec.unit_bytes)
+  // Fewer than 16 random bytes could make distinct blocks equal (0 makes them all zeros).
+  if (spec.random_bytes_per_block &&
+      (*spec.random_bytes_per_block > spec.unit_bytes || *spec.random_bytes_per_block < 16))
     throw_invalid("random bytes per block " + std::to_string(*spec.random_bytes_per_block) +
-                  ": larger than the unit");
+                  ": must be from 16 to the unit (" + std::to_string(spec.unit_bytes) + ")");
   if (layout.object_count == 0) throw_invalid("count 0: need at least one object");
   if (layout.object_bytes != 0 && layout.object_count > (std::uint64_t{1} << 62) / layout.object_bytes)
     throw_invalid("dataset too large: count x size must stay below 4 EiB");

@@ -1,0 +1,101 @@
+// What put, get and verify share: pipeline and storage options, the progress bar, and the
+// pieces of the human summary and of the JSON results document (SPEC section 3).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
+#include <cstdint>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <stop_token>
+#include <string>
+#include <thread>
+
+#include "sdgen/latency.hpp"
+#include "sdgen/pipeline.hpp"
+#include "sdgen/storage.hpp"
+
+namespace sdgen::cli {
+
+// --jobs, --threads, --chunk-size, --queue-depth (and --keep-going for writers).
+struct PipelineCliOptions {
+  unsigned jobs = PipelineOptions{}.jobs;
+  unsigned threads = PipelineOptions{}.threads;
+  std::string chunk = "1MiB";
+  unsigned queue_depth = PipelineOptions{}.queue_depth;
+  bool keep_going = false;
+
+  void add_to(CLI::App& command, bool writing);
+  PipelineOptions pipeline_options() const;  // validated
+};
+
+// --fsync and the s3:// options; the reading commands get only those that apply to reading.
+struct StorageCliOptions {
+  bool fsync = false;
+  std::string endpoint;
+  std::string region;
+  std::string profile;
+  bool create_bucket = false;
+  std::string part_size = "16MiB";
+  std::string multipart_threshold = "64MiB";
+
+  void add_to(CLI::App& command, bool writing);
+  StorageOptions storage_options() const;
+};
+
+// A one-line progress bar on stderr, redrawn a few times a second by its own thread: bytes,
+// objects, rate and ETA. Draws nothing unless `enabled` (stderr is a terminal and not --quiet).
+class ProgressBar {
+ public:
+  ProgressBar(const TransferProgress& progress, std::uint64_t total_bytes, std::uint64_t total_objects, bool enabled);
+  ~ProgressBar();  // stops and erases the bar
+  ProgressBar(const ProgressBar&) = delete;
+  ProgressBar& operator=(const ProgressBar&) = delete;
+
+ private:
+  void draw(double seconds) const;
+
+  const TransferProgress& progress_;
+  std::uint64_t total_bytes_;
+  std::uint64_t total_objects_;
+  std::jthread thread_;
+};
+
+// Turns SIGINT and SIGTERM into a stop request for the pipeline, which then aborts the objects in
+// flight (no partial files, no open multipart uploads) and reports them. The signals are blocked
+// in this thread and so in every thread started after it; one thread takes them with sigwait(),
+// so nothing runs in a signal handler. A second signal ends the process at once (exit 130).
+// Construct it before the pipeline's threads start; destroying it restores the signal mask.
+class InterruptToStop {
+ public:
+  InterruptToStop();
+  ~InterruptToStop();
+  InterruptToStop(const InterruptToStop&) = delete;
+  InterruptToStop& operator=(const InterruptToStop&) = delete;
+
+  std::stop_token token() const { return source_.get_token(); }
+
+ private:
+  std::stop_source source_;
+  sigset_t previous_mask_{};
+  std::atomic<bool> finished_{false};
+  std::jthread waiter_;
+};
+
+bool progress_wanted(bool quiet);  // stderr is a terminal and the user did not ask for quiet
+
+nlohmann::json to_json(const LatencySummary& latency);
+nlohmann::json to_json(const PipelineOptions& effective);
+
+// "p50 1.20 ms  p90 ...  max 4.1 ms" for the summary.
+std::string format_latency(const LatencySummary& latency);
+std::string format_seconds(double seconds);
+// Megabytes (1e6) per second, guarded against a zero duration.
+double mb_per_s(std::uint64_t bytes, double seconds);
+double per_s(std::uint64_t count, double seconds);
+
+// The process's peak resident memory so far, in bytes.
+std::uint64_t peak_resident_bytes();
+
+}  // namespace sdgen::cli

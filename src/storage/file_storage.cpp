@@ -1,0 +1,161 @@
+// file:// — POSIX files; fsync before complete() when asked.
+#include "storage/file_storage.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <system_error>
+
+#include "sdgen/error.hpp"
+#include "storage/posix_io.hpp"
+#include "storage/registry.hpp"
+
+namespace sdgen {
+namespace detail {
+namespace {
+
+namespace fs = std::filesystem;
+
+class FileWriter final : public ObjectWriter {
+ public:
+  FileWriter(std::string path, std::string display, int fd, std::uint64_t size, bool fsync)
+      : path_(std::move(path)), display_(std::move(display)), fd_(fd), size_(size), fsync_(fsync) {}
+  ~FileWriter() override {
+    if (!finished_) abort();
+  }
+
+  void write(std::span<const std::uint8_t> chunk) override {
+    if (chunk.size() > size_ - written_)
+      throw_invalid(display_ + ": " + std::to_string(written_ + chunk.size()) + " bytes written to an object of " +
+                    std::to_string(size_));
+    write_all(fd_.get(), chunk, written_, display_);
+    written_ += chunk.size();
+  }
+
+  void complete() override {
+    if (written_ != size_)
+      throw_invalid(display_ + ": complete() after " + std::to_string(written_) + " of " + std::to_string(size_) +
+                    " bytes");
+    if (fsync_ && ::fsync(fd_.get()) != 0) throw_io(display_ + ": fsync failed: " + errno_text(errno));
+    fd_.close_checked(display_);
+    finished_ = true;
+  }
+
+  void abort() noexcept override {
+    fd_.reset();
+    ::unlink(path_.c_str());
+    finished_ = true;
+  }
+
+ private:
+  std::string path_;
+  std::string display_;
+  FileDescriptor fd_;
+  std::uint64_t size_;
+  bool fsync_;
+  std::uint64_t written_ = 0;
+  bool finished_ = false;
+};
+
+// Everything after "scheme://"; a path that ends in '/' or names a directory is a directory.
+std::string base_path_from(std::string_view scheme, const std::string& uri) {
+  std::string path = uri.substr(scheme.size() + 3);
+  if (path.empty())
+    throw_invalid("target '" + uri + "': no path (use " + std::string(scheme) + ":///dir/ or " + std::string(scheme) +
+                  ":///dir/prefix)");
+  std::error_code ignored;
+  if (path.back() != '/' && fs::is_directory(path, ignored)) path += '/';
+  return path;
+}
+
+}  // namespace
+
+FileStorage::FileStorage(std::string_view scheme, const std::string& uri, const StorageOptions& options)
+    : base_path_(base_path_from(scheme, uri)), options_(options) {
+  uri_ = std::string(scheme) + "://" + base_path_;
+}
+
+StorageCapabilities FileStorage::capabilities() const { return {}; }
+
+int FileStorage::open_for_writing(const std::string& name, int extra_flags, std::string_view einval_reason) const {
+  const std::string path = path_of(name);
+  const int flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | extra_flags;
+  int fd = ::open(path.c_str(), flags, 0644);
+  if (fd < 0 && errno == ENOENT) {
+    std::error_code error;
+    fs::create_directories(fs::path(path).parent_path(), error);
+    if (error)
+      throw_io(display_name(name) + ": cannot create directory " + fs::path(path).parent_path().string() + ": " +
+               error.message());
+    fd = ::open(path.c_str(), flags, 0644);
+  }
+  if (fd < 0 && errno == EINVAL && !einval_reason.empty())
+    throw_io(display_name(name) + ": " + std::string(einval_reason));
+  if (fd < 0) throw_io(display_name(name) + ": cannot create: " + errno_text(errno));
+  return fd;
+}
+
+std::unique_ptr<ObjectWriter> FileStorage::create(const std::string& name, std::uint64_t size, ByteSource&) {
+  const int fd = open_for_writing(name, 0);
+  return std::make_unique<FileWriter>(path_of(name), display_name(name), fd, size, options_.fsync);
+}
+
+std::uint64_t FileStorage::read(const std::string& name, std::uint64_t offset, std::span<std::uint8_t> out) {
+  FileDescriptor fd(::open(path_of(name).c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) throw_io(display_name(name) + ": cannot open: " + errno_text(errno));
+  return read_at(fd.get(), offset, out, display_name(name));
+}
+
+std::optional<std::uint64_t> FileStorage::size_of(const std::string& name) {
+  struct stat status {};
+  if (::stat(path_of(name).c_str(), &status) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return std::nullopt;
+    throw_io(display_name(name) + ": cannot stat: " + errno_text(errno));
+  }
+  if (!S_ISREG(status.st_mode)) throw_io(display_name(name) + ": not a regular file");
+  return static_cast<std::uint64_t>(status.st_size);
+}
+
+std::vector<ObjectInfo> FileStorage::list(const std::string& prefix) {
+  // Walk the directory that holds the base path; keep the files whose path continues the base,
+  // and descend only into directories that can hold such files.
+  const std::string wanted = base_path_ + prefix;
+  const fs::path directory = fs::path(base_path_).parent_path();
+  const fs::path start = directory.empty() ? fs::path(".") : directory;
+  std::vector<ObjectInfo> objects;
+  std::error_code error;
+  fs::recursive_directory_iterator walk(start, error);
+  if (error) {
+    if (error == std::errc::no_such_file_or_directory) return objects;
+    throw_io(uri_ + ": cannot list " + start.string() + ": " + error.message());
+  }
+  for (; walk != fs::recursive_directory_iterator(); walk.increment(error)) {
+    if (error) throw_io(uri_ + ": cannot list " + start.string() + ": " + error.message());
+    std::string path = walk->path().string();
+    if (directory.empty() && path.starts_with("./")) path.erase(0, 2);
+    if (walk->is_directory(error)) {
+      const std::string as_directory = path + "/";
+      if (!wanted.starts_with(as_directory) && !as_directory.starts_with(wanted)) walk.disable_recursion_pending();
+      continue;
+    }
+    if (!walk->is_regular_file(error) || !path.starts_with(wanted)) continue;
+    objects.push_back({path.substr(base_path_.size()), walk->file_size(error)});
+  }
+  return objects;
+}
+
+void FileStorage::remove(const std::string& name) {
+  if (::unlink(path_of(name).c_str()) != 0 && errno != ENOENT)
+    throw_io(display_name(name) + ": cannot remove: " + errno_text(errno));
+}
+
+}  // namespace detail
+
+std::unique_ptr<Storage> open_file_storage(const std::string& uri, const StorageOptions& options) {
+  return std::make_unique<detail::FileStorage>("file", uri, options);
+}
+
+}  // namespace sdgen

@@ -1,0 +1,53 @@
+// open_storage: the one table from URI scheme to backend.
+#include "storage/registry.hpp"
+
+#include <array>
+#include <string_view>
+
+#include "sdgen/error.hpp"
+#include "sdgen/storage.hpp"
+
+namespace sdgen {
+namespace {
+
+using Factory = std::unique_ptr<Storage> (*)(const std::string& uri, const StorageOptions& options);
+
+#ifndef SDGEN_WITH_S3
+std::unique_ptr<Storage> s3_not_built(const std::string& uri, const StorageOptions&) {
+  throw_invalid(uri + ": this sdgen was built without S3 support");
+}
+#endif
+
+struct Scheme {
+  std::string_view name;  // as written before "://"
+  Factory open;
+};
+
+constexpr std::array kSchemes{
+    Scheme{"file", open_file_storage},
+    Scheme{"direct", open_direct_storage},
+    Scheme{"null", open_null_storage},
+#ifdef SDGEN_WITH_S3
+    Scheme{"s3", open_s3_storage},
+#else
+    Scheme{"s3", s3_not_built},
+#endif
+};
+
+constexpr std::string_view kKnownTargets = "file:///dir/prefix, direct:///dir/prefix, s3://bucket/prefix, null:// or -";
+
+}  // namespace
+
+std::unique_ptr<Storage> open_storage(const std::string& uri, const StorageOptions& options) {
+  if (uri == "-") return open_stdout_storage(uri, options);
+  const std::size_t separator = uri.find("://");
+  if (separator == std::string::npos)
+    throw_invalid("target '" + uri + "': no scheme (use " + std::string(kKnownTargets) + ")");
+  const std::string_view scheme = std::string_view(uri).substr(0, separator);
+  for (const Scheme& entry : kSchemes)
+    if (entry.name == scheme) return entry.open(uri, options);
+  throw_invalid("target '" + uri + "': unknown scheme '" + std::string(scheme) + "' (use " +
+                std::string(kKnownTargets) + ")");
+}
+
+}  // namespace sdgen
