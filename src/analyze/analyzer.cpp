@@ -54,7 +54,11 @@ class CompressionWorkers {
       workers_.emplace_back([this, codec](std::stop_token stop) { work(Compressor(codec), stop); });
   }
   ~CompressionWorkers() {
-    for (auto& worker : workers_) worker.request_stop();
+    {
+      // Under the lock, so no worker can check the predicate and then miss the wake-up.
+      std::lock_guard lock(mutex_);
+      for (auto& worker : workers_) worker.request_stop();
+    }
     changed_.notify_all();
   }
 
@@ -177,6 +181,9 @@ struct Analyzer::State {
   }
 
   AnalyzeOptions options;
+  // Workers finish their queued chunks before the counters they add to go away.
+  ~State() { workers.reset(); }
+
   mutable Compressor compressor;
   std::unique_ptr<CompressionWorkers> workers;
   ChunkedCompression raw, unique;
