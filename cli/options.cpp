@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "sdgen/error.hpp"
+#include "sdgen/manifest.hpp"
 #include "sdgen/size.hpp"
 
 namespace sdgen::cli {
@@ -40,19 +41,7 @@ DatasetLayout SpecOptions::layout() const {
   return {parse_count(count, "count"), parse_size(size, "size")};
 }
 
-nlohmann::json to_json(const DataSpec& spec) {
-  nlohmann::json j = {
-      {"dedup", spec.dedup},
-      {"compress", spec.compress},
-      {"unit_bytes", spec.unit_bytes},
-      {"codec", spec.codec.name()},
-      {"codec_chunk_bytes", spec.codec_chunk_bytes},
-      {"seed", spec.seed},
-      {"scope", to_string(spec.scope)},
-  };
-  if (spec.random_bytes_per_block) j["random_bytes_per_block"] = *spec.random_bytes_per_block;
-  return j;
-}
+nlohmann::json to_json(const DataSpec& spec) { return nlohmann::json::parse(format_spec(spec)); }
 
 nlohmann::json to_json(const AnalysisResult& r, const AnalyzeOptions& options) {
   nlohmann::json j = {

@@ -52,8 +52,9 @@ Manifest make_manifest(const DataGenerator& generator, const std::string& name_t
   return manifest;
 }
 
-std::string format_manifest(const Manifest& manifest) {
-  const DataSpec& spec = manifest.spec;
+namespace {
+
+nlohmann::json spec_to_json(const DataSpec& spec) {
   nlohmann::json spec_json = {
       {"dedup", spec.dedup},
       {"compress", spec.compress},
@@ -64,6 +65,15 @@ std::string format_manifest(const Manifest& manifest) {
       {"scope", to_string(spec.scope)},
   };
   if (spec.random_bytes_per_block) spec_json["random_bytes_per_block"] = *spec.random_bytes_per_block;
+  return spec_json;
+}
+
+}  // namespace
+
+std::string format_spec(const DataSpec& spec) { return spec_to_json(spec).dump(); }
+
+std::string format_manifest(const Manifest& manifest) {
+  const nlohmann::json spec_json = spec_to_json(manifest.spec);
   const nlohmann::json document = {
       {"format", kFormatName},
       {"format_version", kFormatVersion},
