@@ -41,9 +41,7 @@ class DirectWriter final : public ObjectWriter {
   }
 
   void write(std::span<const std::uint8_t> chunk) override {
-    if (chunk.size() > size_ - accepted_)
-      throw_invalid(display_ + ": " + std::to_string(accepted_ + chunk.size()) + " bytes written to an object of " +
-                    std::to_string(size_));
+    check_write_fits(display_, accepted_, chunk.size(), size_);
     accepted_ += chunk.size();
     while (!chunk.empty()) {
       if (staged_ == 0 && is_aligned(chunk.data()) && chunk.size() >= kDirectAlignment) {
@@ -65,9 +63,7 @@ class DirectWriter final : public ObjectWriter {
   }
 
   void complete() override {
-    if (accepted_ != size_)
-      throw_invalid(display_ + ": complete() after " + std::to_string(accepted_) + " of " + std::to_string(size_) +
-                    " bytes");
+    check_complete(display_, accepted_, size_);
     if (staged_ > 0) {
       const std::size_t padded = (staged_ + kDirectAlignment - 1) / kDirectAlignment * kDirectAlignment;
       std::memset(staging_.get() + staged_, 0, padded - staged_);

@@ -28,17 +28,13 @@ class FileWriter final : public ObjectWriter {
   }
 
   void write(std::span<const std::uint8_t> chunk) override {
-    if (chunk.size() > size_ - written_)
-      throw_invalid(display_ + ": " + std::to_string(written_ + chunk.size()) + " bytes written to an object of " +
-                    std::to_string(size_));
+    check_write_fits(display_, written_, chunk.size(), size_);
     write_all(fd_.get(), chunk, written_, display_);
     written_ += chunk.size();
   }
 
   void complete() override {
-    if (written_ != size_)
-      throw_invalid(display_ + ": complete() after " + std::to_string(written_) + " of " + std::to_string(size_) +
-                    " bytes");
+    check_complete(display_, written_, size_);
     if (fsync_ && ::fsync(fd_.get()) != 0) throw_io(display_ + ": fsync failed: " + errno_text(errno));
     fd_.close_checked(display_);
     finished_ = true;

@@ -32,6 +32,11 @@ class FileDescriptor {
 
 std::string errno_text(int error);
 
+// The ObjectWriter size contract, with one message for every file writer: a chunk may not run
+// past the declared size, and complete() needs exactly the declared size.
+void check_write_fits(const std::string& what, std::uint64_t written, std::size_t chunk, std::uint64_t size);
+void check_complete(const std::string& what, std::uint64_t written, std::uint64_t size);
+
 // Writes all of `bytes` at the file's current position (retries short writes and EINTR).
 // Throws Error "<what>: write failed at byte N: <reason>"; `position` is for the message.
 void write_all(int fd, std::span<const std::uint8_t> bytes, std::uint64_t position, const std::string& what);

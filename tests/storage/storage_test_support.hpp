@@ -21,12 +21,9 @@
 #include "sdgen/error.hpp"
 #include "sdgen/generator.hpp"
 #include "sdgen/storage.hpp"
+#include "test_util.hpp"  // Bytes, KiB, MiB, generate_object, error_message
 
 namespace sdgen::test {
-
-using Bytes = std::vector<std::uint8_t>;
-inline constexpr std::uint64_t KiB = 1024;
-inline constexpr std::uint64_t MiB = 1024 * 1024;
 
 // A fresh directory under `parent` (default: $TMPDIR or /tmp), removed with its contents.
 class TempDir {
@@ -54,26 +51,6 @@ class TempDir {
 inline Bytes read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-inline Bytes generate_object(const DataGenerator& generator, std::uint64_t object) {
-  Bytes out(generator.layout().object_bytes);
-  generator.fill(object, 0, out);
-  return out;
-}
-
-inline std::string error_message(const std::function<void()>& action, ErrorKind kind = ErrorKind::invalid_argument) {
-  try {
-    action();
-  } catch (const Error& e) {
-    EXPECT_EQ(static_cast<int>(e.kind()), static_cast<int>(kind)) << "message: " << e.what();
-    return e.what();
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "threw a non-sdgen exception: " << e.what();
-    return "";
-  }
-  ADD_FAILURE() << "did not throw";
-  return "";
 }
 
 // Objects in memory; an object becomes visible only when its writer completes (as on S3). Every
