@@ -18,7 +18,7 @@ sdgen=./build/sdgen
 [ -x "$sdgen" ] || scripts/build
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fio_size=$(python3 -c "import sys; sys.path.insert(0, 'scripts'); print('$rate_size'.replace('GiB','g').replace('MiB','m'))")
+fio_size=$(python3 -c "print('$rate_size'.replace('GiB','g').replace('MiB','m'))")
 acc_fio_size=$(python3 -c "print('$accuracy_size'.replace('GiB','g').replace('MiB','m'))")
 
 # name dedup compress fio_dedupe_pct fio_compress_pct
