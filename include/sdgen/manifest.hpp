@@ -6,7 +6,7 @@
 // even with a codec build that would calibrate differently), the layout, the name template and
 // the sdgen version:
 //
-//   {"format": "sdgen-manifest", "format_version": 1, "sdgen_version": "0.1.0",
+//   {"format": "sdgen-manifest", "format_version": 2, "sdgen_version": "0.1.0",
 //    "spec": {"dedup": 2, "compress": 3, "unit_bytes": 4096, "codec": "zstd:1",
 //             "codec_chunk_bytes": 65536, "seed": 42, "scope": "dataset",
 //             "random_bytes_per_block": 1480},

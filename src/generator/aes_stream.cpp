@@ -62,35 +62,39 @@ StreamKey make_stream_key(std::uint64_t seed) {
   return key;
 }
 
-void aes_ctr_portable(const StreamKey& key, std::uint64_t content_id, std::uint64_t first_counter,
-                      std::size_t block_count, std::uint8_t* out) {
-  for (std::size_t i = 0; i < block_count; ++i) {
-    std::uint8_t state[16];
-    store_le64(state, first_counter + i);
-    store_le64(state + 8, content_id);
-    for (int b = 0; b < 16; ++b) state[b] ^= key.round_keys[0][b];
-    for (int round = 1; round <= 4; ++round) aes_round(state, key.round_keys[round]);
-    std::memcpy(out + 16 * i, state, 16);
+void stream_lines_portable(const StreamKey& key, std::uint64_t content_id, std::uint64_t first_line,
+                           std::size_t line_count, std::uint8_t* out) {
+  for (std::size_t line = 0; line < line_count; ++line, out += kLineBytes) {
+    for (std::uint64_t k = 0; k < 4; ++k) {
+      std::uint8_t state[16];
+      store_le64(state, 4 * (first_line + line) + k);
+      store_le64(state + 8, content_id);
+      for (int b = 0; b < 16; ++b) state[b] ^= key.round_keys[0][b];
+      for (int round = 1; round <= 4; ++round) aes_round(state, key.round_keys[round]);
+      std::memcpy(out + 16 * k, state, 16);
+      aes_round(state, key.round_keys[5]);
+      std::memcpy(out + 64 + 16 * k, state, 16);
+    }
   }
 }
 
-void aes_ctr_bytes(AesCtrFn fn, const StreamKey& key, std::uint64_t content_id, std::uint64_t begin,
-                   std::size_t length, std::uint8_t* out) {
-  std::uint8_t edge[16];
-  std::uint64_t counter = begin / 16;
-  if (const std::size_t skip = begin % 16; skip != 0 && length > 0) {
-    fn(key, content_id, counter++, 1, edge);
-    const std::size_t n = length < 16 - skip ? length : 16 - skip;
+void stream_bytes(StreamLinesFn fn, const StreamKey& key, std::uint64_t content_id, std::uint64_t begin,
+                  std::size_t length, std::uint8_t* out) {
+  std::uint8_t edge[kLineBytes];
+  std::uint64_t line = begin / kLineBytes;
+  if (const std::size_t skip = begin % kLineBytes; skip != 0 && length > 0) {
+    fn(key, content_id, line++, 1, edge);
+    const std::size_t n = length < kLineBytes - skip ? length : kLineBytes - skip;
     std::memcpy(out, edge + skip, n);
     out += n;
     length -= n;
   }
-  const std::size_t whole = length / 16;
-  if (whole > 0) fn(key, content_id, counter, whole, out);
-  counter += whole;
-  out += 16 * whole;
-  if (const std::size_t rest = length % 16; rest != 0) {
-    fn(key, content_id, counter, 1, edge);
+  const std::size_t whole = length / kLineBytes;
+  if (whole > 0) fn(key, content_id, line, whole, out);
+  line += whole;
+  out += kLineBytes * whole;
+  if (const std::size_t rest = length % kLineBytes; rest != 0) {
+    fn(key, content_id, line, 1, edge);
     std::memcpy(out, edge, rest);
   }
 }

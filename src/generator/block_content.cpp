@@ -8,7 +8,7 @@ namespace sdgen::detail {
 void BlockContent::write(std::uint64_t content_id, std::uint64_t begin, std::uint64_t length,
                          std::uint8_t* out) const {
   if (random_bytes == unit_bytes) {
-    aes_ctr_bytes(aes_ctr, *key, content_id, begin, length, out);
+    stream_bytes(stream_lines, *key, content_id, begin, length, out);
     return;
   }
   const std::uint64_t sectors = unit_bytes / kSectorBytes;
@@ -22,7 +22,7 @@ void BlockContent::write(std::uint64_t content_id, std::uint64_t begin, std::uin
     const std::uint64_t hi = std::min(end, sector_begin + kSectorBytes);
     if (lo < random_end) {
       const std::uint64_t stop = std::min(hi, random_end);
-      aes_ctr_bytes(aes_ctr, *key, content_id, lo, stop - lo, out + (lo - begin));
+      stream_bytes(stream_lines, *key, content_id, lo, stop - lo, out + (lo - begin));
     }
     if (const std::uint64_t zeros_from = std::max(lo, random_end); zeros_from < hi)
       std::memset(out + (zeros_from - begin), 0, hi - zeros_from);

@@ -16,7 +16,7 @@ inline constexpr std::uint64_t kTailDomain = std::uint64_t{1} << 63;         // 
 inline constexpr std::uint64_t kCalibrationDomain = std::uint64_t{1} << 62;  // | sample block
 
 struct BlockContent {
-  AesCtrFn aes_ctr;
+  StreamLinesFn stream_lines;
   const StreamKey* key;
   std::uint32_t unit_bytes;
   std::uint32_t random_bytes;  // per unit block

@@ -28,5 +28,5 @@ struct Vec {
 #include "generator/block_kernel.inl"
 
 namespace sdgen::detail {
-extern const BlockKernels kAesniKernels{"aes-ni", kernel_aes_ctr, kernel_fill_blocks, kernel_fill_blocks_streaming, Vec::kBytes};
+extern const BlockKernels kAesniKernels{"aes-ni", kernel_stream_lines, kernel_fill_blocks, kernel_fill_blocks_streaming, Vec::kBytes};
 }

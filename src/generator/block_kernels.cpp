@@ -7,13 +7,13 @@ namespace {
 
 void portable_fill_blocks(const StreamKey& key, const std::uint64_t* content_ids, std::size_t count,
                           std::uint32_t unit_bytes, std::uint32_t random_bytes, std::uint8_t* out) {
-  const BlockContent content{aes_ctr_portable, &key, unit_bytes, random_bytes};
+  const BlockContent content{stream_lines_portable, &key, unit_bytes, random_bytes};
   for (std::size_t i = 0; i < count; ++i) content.write(content_ids[i], 0, unit_bytes, out + i * unit_bytes);
 }
 
 }  // namespace
 
-extern const BlockKernels kPortableKernels{"portable", aes_ctr_portable, portable_fill_blocks, portable_fill_blocks, 1};
+extern const BlockKernels kPortableKernels{"portable", stream_lines_portable, portable_fill_blocks, portable_fill_blocks, 1};
 
 #if defined(SDGEN_X86_KERNELS)
 extern const BlockKernels kAesniKernels;

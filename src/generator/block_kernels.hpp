@@ -15,7 +15,7 @@ using FillBlocksFn = void (*)(const StreamKey& key, const std::uint64_t* content
 
 struct BlockKernels {
   const char* name;
-  AesCtrFn aes_ctr;
+  StreamLinesFn stream_lines;
   FillBlocksFn fill_blocks;
   // Same bytes with non-temporal stores, for fills far larger than the caches; `out` must be
   // aligned to `streaming_alignment`.

@@ -52,7 +52,7 @@ DataGenerator::DataGenerator(const DataSpec& spec, const DatasetLayout& layout) 
   auto plan = std::make_shared<Plan>();
   plan->key = detail::make_stream_key(spec_.seed);
   plan->kernels = &detail::best_kernels();
-  plan->content = {plan->kernels->aes_ctr, &plan->key, spec_.unit_bytes, random_bytes_};
+  plan->content = {plan->kernels->stream_lines, &plan->key, spec_.unit_bytes, random_bytes_};
   plan->full_blocks = full_blocks_ = layout_.object_bytes / spec_.unit_bytes;
   plan->tail_bytes = layout_.object_bytes % spec_.unit_bytes;
   plan->dataset_scope = spec_.scope == DedupScope::dataset;

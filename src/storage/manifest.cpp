@@ -7,7 +7,9 @@
 namespace sdgen {
 namespace {
 
-constexpr int kFormatVersion = 1;
+// The version also names the generator's byte stream: data under a manifest of another version
+// would not regenerate. 2: the stream of 128-byte lines (four- and five-round AES).
+constexpr int kFormatVersion = 2;
 constexpr const char* kFormatName = "sdgen-manifest";
 
 // The value at `object[key]` as T; throws Error naming the manifest and the field otherwise.
@@ -93,7 +95,8 @@ Manifest parse_manifest(std::string_view text, const std::string& where) {
   const auto version = field<std::uint64_t>(document, "", "format_version", where);
   if (version != kFormatVersion)
     throw_invalid(where + ": manifest format version " + std::to_string(version) +
-                  " is not supported (this sdgen reads " + std::to_string(kFormatVersion) + ")");
+                  " is not supported (this sdgen reads " + std::to_string(kFormatVersion) +
+                  "; data of another version cannot be regenerated here)");
   Manifest manifest;
   manifest.sdgen_version = field<std::string>(document, "", "sdgen_version", where);
   manifest.name_template = field<std::string>(document, "", "name_template", where);

@@ -305,8 +305,9 @@ TEST(Manifest, RoundTripsEverythingVerificationNeeds) {
 TEST(Manifest, InvalidDocumentsNameTheProblem) {
   EXPECT_EQ(error_message([] { parse_manifest("{", "m"); }), "m: not an sdgen manifest: not valid JSON");
   EXPECT_EQ(error_message([] { parse_manifest("{}", "m"); }), "m: not an sdgen manifest: no field 'format'");
-  EXPECT_EQ(error_message([] { parse_manifest(R"({"format":"sdgen-manifest","format_version":9})", "m"); }),
-            "m: manifest format version 9 is not supported (this sdgen reads 1)");
+  EXPECT_EQ(error_message([] { parse_manifest(R"({"format":"sdgen-manifest","format_version":1})", "m"); }),
+            "m: manifest format version 1 is not supported (this sdgen reads 2; data of another version cannot be "
+            "regenerated here)");
   const DataGenerator generator(DataSpec{}, {1, 4096});
   std::string text = format_manifest(make_manifest(generator, "x"));
   const std::string seed_field = "\"seed\": 0";
