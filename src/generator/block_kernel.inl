@@ -18,8 +18,10 @@
 //   static void store_streaming(std::uint8_t* aligned_out, T v);  // non-temporal
 //   static void fence();                                          // orders streaming stores
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 
 #include "generator/aes_stream.hpp"
 #include "generator/block_content.hpp"
@@ -71,13 +73,15 @@ void kernel_stream_lines(const StreamKey& key, std::uint64_t content_id, std::ui
 }
 
 // Whole unit blocks in the layout of block_content.hpp: in each 512-byte sector, the sector's
-// share of the random bytes from the stream, then zeros; every byte stored once.
+// share of the random bytes from the stream, then zeros; every byte stored once, in address order.
 //
-// Vectors go in groups of eight (a whole sector for 512-bit vectors). Only the vectors of a group
-// that hold random bytes are encrypted, so compressible data costs less than random data; their
-// AES states are independent, so the rounds pipeline (AESENC is pipelined, not fast). Bresenham
-// spreading gives every sector either floor(random / sectors) or one more random bytes, so each
-// group's shape (how many random vectors, which mask for the last) is looked up, not computed.
+// Bresenham spreading gives every sector either floor(random / sectors) or one more random bytes,
+// so every sector has the same number of vectors holding random bytes, give or take the last,
+// which is masked per sector shape (a shorter sector's mask may be all zeros). That number is a
+// template argument chosen once per call: the sector loop is straight-line code that encrypts only
+// those vectors (compressible data costs less than random data) and stores zeros after them.
+// Vectors go in groups of eight (a whole sector for 512-bit vectors) whose AES states are
+// independent, so the rounds pipeline (AESENC is pipelined, not fast).
 //
 // kStreaming: non-temporal stores for destinations far larger than the caches (`out` must be
 // aligned to the vector size); they skip the read-for-ownership that halves store bandwidth to
@@ -85,10 +89,12 @@ void kernel_stream_lines(const StreamKey& key, std::uint64_t content_id, std::ui
 constexpr unsigned kGroup = 8;
 constexpr unsigned kGroupBytes = kGroup * Vec::kBytes;
 constexpr unsigned kGroupsPerSector = kSectorBytes / kGroupBytes;
+constexpr unsigned kSectorVectors = kSectorBytes / Vec::kBytes;
+constexpr std::uint64_t kGroupCounters = kGroupBytes / (kLineBytes / 4);
 static_assert(kSectorBytes % kGroupBytes == 0, "a group is a whole sector or a part of one");
 
 template <bool kStreaming>
-void store(std::uint8_t* to, Vec::T v) {
+[[gnu::always_inline]] inline void store(std::uint8_t* to, Vec::T v) {
   if constexpr (kStreaming)
     Vec::store_streaming(to, v);
   else
@@ -96,82 +102,79 @@ void store(std::uint8_t* to, Vec::T v) {
 }
 
 // Stores one group at `out`: kRandom vectors of stream from `counters` on, the last of them
-// ANDed with `last_mask`, then zeros.
-template <unsigned kRandom, bool kStreaming>
+// ANDed with `last_mask` if kMaskLast, then zeros.
+template <unsigned kRandom, bool kMaskLast, bool kStreaming>
 [[gnu::always_inline]] inline void store_group(const Keys& keys, Vec::T counters, Vec::T last_mask, std::uint8_t* out) {
   if constexpr (kRandom > 0) {
     stream_vectors<kRandom>(keys, counters, [&](unsigned i, Vec::T v) {
-      store<kStreaming>(out + i * Vec::kBytes, i + 1 == kRandom ? Vec::and_(v, last_mask) : v);
+      store<kStreaming>(out + i * Vec::kBytes, kMaskLast && i + 1 == kRandom ? Vec::and_(v, last_mask) : v);
     });
   }
   for (unsigned i = kRandom; i < kGroup; ++i) store<kStreaming>(out + i * Vec::kBytes, Vec::zero());
 }
 
-// store_group with the count known at run time; a switch, so every case is inlined.
-template <bool kStreaming>
-void store_group(unsigned random_vectors, const Keys& keys, Vec::T counters, Vec::T last_mask, std::uint8_t* out) {
-  static_assert(kGroup == 8);
-  switch (random_vectors) {
-    case 0: return store_group<0, kStreaming>(keys, counters, last_mask, out);
-    case 1: return store_group<1, kStreaming>(keys, counters, last_mask, out);
-    case 2: return store_group<2, kStreaming>(keys, counters, last_mask, out);
-    case 3: return store_group<3, kStreaming>(keys, counters, last_mask, out);
-    case 4: return store_group<4, kStreaming>(keys, counters, last_mask, out);
-    case 5: return store_group<5, kStreaming>(keys, counters, last_mask, out);
-    case 6: return store_group<6, kStreaming>(keys, counters, last_mask, out);
-    case 7: return store_group<7, kStreaming>(keys, counters, last_mask, out);
-    default: return store_group<8, kStreaming>(keys, counters, last_mask, out);
+// One sector whose first kRandom vectors hold random bytes, the last of them masked if kMask.
+template <unsigned kRandom, bool kMask, bool kStreaming, unsigned... kG>
+[[gnu::always_inline]] inline void store_sector(const Keys& keys, Vec::T counters, Vec::T last_mask, std::uint8_t* out,
+                                                std::integer_sequence<unsigned, kG...>) {
+  constexpr auto random_in = [](unsigned g) { return std::clamp(static_cast<int>(kRandom) - static_cast<int>(g * kGroup), 0, static_cast<int>(kGroup)); };
+  (store_group<random_in(kG), kMask && (kG + 1) * kGroup >= kRandom, kStreaming>(
+       keys, Vec::add_counter(counters, kG * kGroupCounters), last_mask, out + kG * kGroupBytes),
+   ...);
+}
+
+// The mask of the last random vector in a shorter [0] and a longer [1] sector.
+struct LastMasks {
+  Vec::T of[2];
+};
+
+template <unsigned kRandom, bool kMask, bool kStreaming>
+void fill_sectors(const StreamKey& key, const std::uint64_t* content_ids, std::size_t count, std::uint32_t sectors,
+                  const bool* longer_sector, const LastMasks& last_masks, std::uint8_t* out) {
+  const Keys keys(key);  // local, so stores through `out` cannot alias it and it stays in registers
+  for (std::size_t b = 0; b < count; ++b) {
+    Vec::T counters = Vec::first_counters(content_ids[b]);
+    for (std::uint32_t s = 0; s < sectors; ++s, out += kSectorBytes) {
+      store_sector<kRandom, kMask, kStreaming>(keys, counters, kMask ? last_masks.of[longer_sector[s]] : Vec::zero(), out,
+                                               std::make_integer_sequence<unsigned, kGroupsPerSector>());
+      counters = Vec::add_counter(counters, kGroupsPerSector * kGroupCounters);
+    }
   }
+}
+
+using FillSectorsFn = void (*)(const StreamKey&, const std::uint64_t*, std::size_t, std::uint32_t, const bool*,
+                               const LastMasks&, std::uint8_t*);
+
+// Entry n < kSectorVectors + 1: n random vectors per sector, the last masked; the entry after
+// them: all random, nothing to mask (C = 1).
+template <bool kStreaming, unsigned... kRandom>
+constexpr std::array<FillSectorsFn, sizeof...(kRandom) + 1> sector_fills(std::integer_sequence<unsigned, kRandom...>) {
+  return {fill_sectors<kRandom, true, kStreaming>..., fill_sectors<kSectorVectors, false, kStreaming>};
 }
 
 template <bool kStreaming>
 void fill_blocks(const StreamKey& key, const std::uint64_t* content_ids, std::size_t count,
                  std::uint32_t unit_bytes, std::uint32_t random_bytes, std::uint8_t* out) {
-  const Keys keys(key);
-  constexpr std::uint64_t kGroupCounters = kGroupBytes / (kLineBytes / 4);
-  if (random_bytes == unit_bytes) {  // C = 1: straight-line groups of stream, nothing to mask
-    for (std::size_t b = 0; b < count; ++b) {
-      Vec::T counters = Vec::first_counters(content_ids[b]);
-      for (std::uint32_t at = 0; at < unit_bytes; at += kGroupBytes, out += kGroupBytes) {
-        stream_vectors<kGroup>(keys, counters, [&](unsigned i, Vec::T v) { store<kStreaming>(out + i * Vec::kBytes, v); });
-        counters = Vec::add_counter(counters, kGroupCounters);
-      }
-    }
-    if constexpr (kStreaming) Vec::fence();
-    return;
-  }
   const std::uint32_t sectors = unit_bytes / kSectorBytes;
   const std::uint32_t fewer = random_bytes / sectors;  // random bytes of the shorter sectors
   // longer_sector[s]: sector s holds fewer + 1 random bytes.
   bool longer_sector[(1u << 20) / kSectorBytes];
-  for (std::uint32_t s = 0; s < sectors; ++s)
+  bool any_longer = false;
+  for (std::uint32_t s = 0; s < sectors; ++s) {
     longer_sector[s] = (std::uint64_t{s} + 1) * random_bytes / sectors - std::uint64_t{s} * random_bytes / sectors > fewer;
-  // The shape of group g of a shorter (0) or longer (1) sector.
-  struct Shape {
-    unsigned random_vectors;
-    Vec::T last_mask;
-  };
-  Shape shapes[2][kGroupsPerSector];
+    any_longer |= longer_sector[s];
+  }
+  const std::uint32_t most = fewer + any_longer;  // random bytes of the longest sector
+  const unsigned random_vectors = (most + Vec::kBytes - 1) / Vec::kBytes;
+  LastMasks last_masks;
   for (unsigned longer = 0; longer < 2; ++longer) {
-    const std::uint32_t random_in_sector = fewer + longer;
-    for (unsigned g = 0; g < kGroupsPerSector; ++g) {
-      const std::uint32_t begin = g * kGroupBytes;
-      const std::uint32_t random = random_in_sector > begin ? std::min(random_in_sector - begin, kGroupBytes) : 0;
-      const unsigned vectors = (random + Vec::kBytes - 1) / Vec::kBytes;
-      alignas(64) std::uint8_t mask[Vec::kBytes];
-      for (unsigned i = 0; i < Vec::kBytes; ++i) mask[i] = vectors > 0 && (vectors - 1) * Vec::kBytes + i < random ? 0xff : 0;
-      shapes[longer][g] = {vectors, Vec::load(mask)};
-    }
+    alignas(64) std::uint8_t mask[Vec::kBytes];
+    for (unsigned i = 0; i < Vec::kBytes; ++i)
+      mask[i] = random_vectors > 0 && (random_vectors - 1) * Vec::kBytes + i < fewer + longer ? 0xff : 0;
+    last_masks.of[longer] = Vec::load(mask);
   }
-  for (std::size_t b = 0; b < count; ++b, out += unit_bytes) {
-    const Vec::T first = Vec::first_counters(content_ids[b]);
-    for (std::uint32_t s = 0, at = 0; s < sectors; ++s) {
-      for (const Shape& shape : shapes[longer_sector[s]]) {
-        store_group<kStreaming>(shape.random_vectors, keys, Vec::add_counter(first, at / kGroupBytes * kGroupCounters), shape.last_mask, out + at);
-        at += kGroupBytes;
-      }
-    }
-  }
+  static constexpr auto kFills = sector_fills<kStreaming>(std::make_integer_sequence<unsigned, kSectorVectors + 1>());
+  kFills[random_bytes == unit_bytes ? kSectorVectors + 1 : random_vectors](key, content_ids, count, sectors, longer_sector, last_masks, out);
   if constexpr (kStreaming) Vec::fence();
 }
 
