@@ -111,13 +111,11 @@ double measure_shared(const Workload& work, AlignedBuffer& buffer, unsigned thre
   return static_cast<double>(passes * buffer.size()) / seconds / 1e9;
 }
 
-// Splits `out` into `threads` parts and runs `part` on each in parallel.
-void split(std::span<std::uint8_t> out, unsigned threads, const std::function<void(std::span<std::uint8_t>, std::size_t)>& part) {
-  std::vector<std::jthread> workers;
-  const std::size_t piece = out.size() / threads;
-  for (unsigned t = 1; t < threads; ++t)
-    workers.emplace_back([&, t] { part(out.subspan(t * piece, t + 1 == threads ? out.size() - t * piece : piece), t * piece); });
-  part(out.subspan(0, threads == 1 ? out.size() : piece), 0);
+// Splits `out` into one part per thread of `threads` and runs `part` on each in parallel.
+void split(std::span<std::uint8_t> out, FillThreads& threads, const std::function<void(std::span<std::uint8_t>, std::size_t)>& part) {
+  const unsigned n = threads.size();
+  const std::size_t piece = out.size() / n;
+  threads.run(n, [&](unsigned t) { part(out.subspan(t * piece, t + 1 == n ? out.size() - t * piece : piece), t * piece); });
 }
 
 int run_bench(const BenchOptions& o) {
@@ -155,18 +153,20 @@ int run_bench(const BenchOptions& o) {
       for (unsigned t = 0; t < (shared ? 1 : threads); ++t) buffers.emplace_back(buffer_bytes, 1);
       AlignedBuffer source(buffer_bytes, 7);
       std::vector<Workload> workloads;
+      // Shared buffer: kept threads split it; per-thread buffers: measure_per_thread's threads.
+      const auto fill_threads = shared ? std::make_unique<FillThreads>(threads) : nullptr;
       if (shared) {
-        workloads.push_back({"memset", [&](std::span<std::uint8_t> out, unsigned t, std::uint64_t) {
-                               split(out, t, [](std::span<std::uint8_t> part, std::size_t) { std::memset(part.data(), 0, part.size()); });
+        workloads.push_back({"memset", [&](std::span<std::uint8_t> out, unsigned, std::uint64_t) {
+                               split(out, *fill_threads, [](std::span<std::uint8_t> part, std::size_t) { std::memset(part.data(), 0, part.size()); });
                              }});
-        workloads.push_back({"memcpy", [&](std::span<std::uint8_t> out, unsigned t, std::uint64_t) {
-                               split(out, t, [&](std::span<std::uint8_t> part, std::size_t at) {
+        workloads.push_back({"memcpy", [&](std::span<std::uint8_t> out, unsigned, std::uint64_t) {
+                               split(out, *fill_threads, [&](std::span<std::uint8_t> part, std::size_t at) {
                                  std::memcpy(part.data(), source.data() + at, part.size());
                                });
                              }});
         for (std::size_t g = 0; g < generators.size(); ++g)
-          workloads.push_back({settings[g].name, [&, g](std::span<std::uint8_t> out, unsigned t, std::uint64_t pass) {
-                                 generators[g].fill_parallel(0, pass * out.size(), out, t);
+          workloads.push_back({settings[g].name, [&, g](std::span<std::uint8_t> out, unsigned, std::uint64_t pass) {
+                                 generators[g].fill_parallel(0, pass * out.size(), out, *fill_threads);
                                }});
       } else {
         workloads.push_back({"memset", [](std::span<std::uint8_t> out, unsigned, std::uint64_t) {

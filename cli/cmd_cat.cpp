@@ -1,27 +1,16 @@
 // sdgen cat: stream a dataset's objects, one after another, to standard output.
-#include <unistd.h>
-
-#include <cerrno>
+#include <algorithm>
 #include <cstdio>
-#include <cstring>
-#include <vector>
+#include <memory>
 
 #include "commands.hpp"
 #include "options.hpp"
 #include "sdgen/error.hpp"
+#include "sdgen/pipeline.hpp"
 #include "sdgen/size.hpp"
 
 namespace sdgen::cli {
 namespace {
-
-void write_all(int fd, const std::uint8_t* data, std::size_t size) {
-  while (size > 0) {
-    const ssize_t n = ::write(fd, data, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw_io(std::string("standard output: ") + std::strerror(errno));
-    data += n, size -= static_cast<std::size_t>(n);
-  }
-}
 
 struct CatOptions {
   SpecOptions spec;
@@ -30,7 +19,7 @@ struct CatOptions {
 };
 
 int run_cat(const CatOptions& options) {
-  if (::isatty(STDOUT_FILENO)) throw_invalid("standard output is a terminal: redirect or pipe it");
+  const std::unique_ptr<Storage> out = open_storage("-", {});  // refuses a terminal
   const DataSpec spec = options.spec.data_spec();
   const DataGenerator generator(spec, options.spec.layout());
   std::fprintf(stderr, "sdgen: seed %llu, %llu x %s, dedup %g, compress %g (%s, %s chunks, %s unit)\n",
@@ -41,14 +30,19 @@ int run_cat(const CatOptions& options) {
                format_bytes(spec.unit_bytes).c_str());
   const std::uint64_t chunk_bytes = parse_size(options.chunk, "chunk size");
   if (chunk_bytes == 0) throw_invalid("chunk size 0: must be at least 1 byte");
-  std::vector<std::uint8_t> buffer(chunk_bytes);
   const std::uint64_t object_bytes = generator.layout().object_bytes;
+  // Not zero-filled: the generator overwrites it, and faulting pages in twice shows at start-up.
+  const auto buffer = std::make_unique_for_overwrite<std::uint8_t[]>(std::clamp<std::uint64_t>(object_bytes, 1, chunk_bytes));
+  FillThreads threads(options.threads);
   for (std::uint64_t object = 0; object < generator.layout().object_count; ++object) {
+    GeneratedObject source(generator, object);
+    const std::unique_ptr<ObjectWriter> writer = out->create("", object_bytes, source);
     for (std::uint64_t offset = 0; offset < object_bytes; offset += chunk_bytes) {
-      const std::size_t n = std::min(chunk_bytes, object_bytes - offset);
-      generator.fill_parallel(object, offset, {buffer.data(), n}, options.threads);
-      write_all(STDOUT_FILENO, buffer.data(), n);
+      const std::span<std::uint8_t> chunk(buffer.get(), std::min(chunk_bytes, object_bytes - offset));
+      generator.fill_parallel(object, offset, chunk, threads);
+      writer->write(chunk);
     }
+    writer->complete();
   }
   return 0;
 }

@@ -200,11 +200,12 @@ TEST(GeneratorParallel, FillParallelEqualsFill) {
   };
   const Range ranges[] = {{0, size}, {1000, size - 1000 - 77}, {4096, size - 8192}, {size - MiB - 5, MiB + 5}};
   for (const unsigned threads : {1u, 2u, 3u, 7u}) {
+    FillThreads pool(threads);
     for (const Range& r : ranges) {
       SCOPED_TRACE("threads " + std::to_string(threads) + " range at " + std::to_string(r.offset) + " length " +
                    std::to_string(r.length));
       Bytes out(r.length, 0xee);
-      g.fill_parallel(1, r.offset, out, threads);
+      g.fill_parallel(1, r.offset, out, pool);
       ASSERT_EQ(0, std::memcmp(out.data(), whole.data() + r.offset, r.length));
     }
   }
@@ -227,7 +228,8 @@ TEST(GeneratorParallel, ConcurrentFillsOfOneGenerator) {
 TEST(GeneratorParallel, FillParallelRejectsARangePastTheEnd) {
   const DataGenerator g(make_spec({}), {1, MiB});
   Bytes out(4 * MiB);
-  const std::string message = error_message([&] { g.fill_parallel(0, MiB - 100, out, 4); });
+  FillThreads pool(4);
+  const std::string message = error_message([&] { g.fill_parallel(0, MiB - 100, out, pool); });
   EXPECT_NE(message.find("outside the object"), std::string::npos) << message;
 }
 
@@ -253,7 +255,8 @@ TEST(GeneratorParallel, LargeFillsEqualChunkedFills) {
         if (test::small_scale() && misalign % 32 != 0) continue;
         std::memset(aligned, 0xee, size);
         const std::uint64_t offset = misalign == 1 ? 4097 : 0;  // also a range not starting on a block
-        g.fill_parallel(1, offset, {aligned + misalign, size - offset}, threads);
+        FillThreads pool(threads);
+        g.fill_parallel(1, offset, {aligned + misalign, size - offset}, pool);
         ASSERT_EQ(0, std::memcmp(aligned + misalign, expected.data() + offset, size - offset));
       }
     }
@@ -703,7 +706,8 @@ TEST(GeneratorErrors, RangesOutsideTheDataset) {
   EXPECT_NE(message.find("object 8"), std::string::npos) << message;
   message = error_message([&] { g.begin_object(8); });
   EXPECT_NE(message.find("object 8"), std::string::npos) << message;
-  message = error_message([&] { g.fill_parallel(9, 0, buffer, 2); });
+  FillThreads pool(2);
+  message = error_message([&] { g.fill_parallel(9, 0, buffer, pool); });
   EXPECT_NE(message.find("object 9"), std::string::npos) << message;
   EXPECT_NO_THROW(g.fill(7, MiB - 4096, buffer));
   EXPECT_NO_THROW(g.fill(7, MiB, std::span(buffer).subspan(0, 0)));

@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 
+#include "sdgen/fill_threads.hpp"
 #include "sdgen/spec.hpp"
 
 namespace sdgen {
@@ -41,9 +42,10 @@ class DataGenerator {
   // Smaller fills (pipeline chunks, used right away) use ordinary stores.
   static constexpr std::uint64_t kStreamingFillBytes = std::uint64_t{32} << 20;
 
-  // Same bytes as fill(), split across `threads` threads at unit boundaries.
+  // Same bytes as fill(), split across the threads at unit boundaries (fewer parts for ranges
+  // under 256 KiB per thread).
   void fill_parallel(std::uint64_t object, std::uint64_t offset, std::span<std::uint8_t> out,
-                     unsigned threads) const;
+                     FillThreads& threads) const;
 
   // A streaming cursor at offset 0 of `object`.
   ObjectGen begin_object(std::uint64_t object) const;

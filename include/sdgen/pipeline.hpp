@@ -40,6 +40,18 @@
 
 namespace sdgen {
 
+// Object `object` of a dataset as a writer's source: any range regenerated on demand (an S3 part
+// retried after a 503) instead of kept in memory.
+class GeneratedObject final : public ByteSource {
+ public:
+  GeneratedObject(const DataGenerator& generator, std::uint64_t object) : generator_(generator), object_(object) {}
+  void read_at(std::uint64_t offset, std::span<std::uint8_t> out) override { generator_.fill(object_, offset, out); }
+
+ private:
+  const DataGenerator& generator_;
+  std::uint64_t object_;
+};
+
 struct PipelineOptions {
   // Objects in flight: writer (put) or reader (get) threads. 1 to 4096. Capped at the object
   // count, and at 1 for storage that takes one object at a time.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <tuple>
 #include <vector>
@@ -29,21 +30,40 @@ std::string describe(const DataSpec& spec) {
          format_bytes(spec.unit_bytes) + " units";
 }
 
+// A sample of distinct blocks, regenerated with different random bytes per block and compressed;
+// the buffer and the codec context are made once per calibration, because in a VM the page faults
+// of a fresh 2 MiB buffer cost more than generating it.
+class Sample {
+ public:
+  explicit Sample(const DataSpec& spec)
+      : spec_(spec),
+        bytes_((std::max(kMinSampleBytes, 2 * spec.codec_chunk_bytes) + spec.codec_chunk_bytes - 1) /
+               spec.codec_chunk_bytes * spec.codec_chunk_bytes),
+        content_ids_((bytes_ + spec.unit_bytes - 1) / spec.unit_bytes),
+        data_(std::make_unique_for_overwrite<std::uint8_t[]>(content_ids_.size() * spec.unit_bytes)),
+        compressor_(spec.codec) {
+    for (std::uint64_t b = 0; b < content_ids_.size(); ++b) content_ids_[b] = kCalibrationDomain | b;
+  }
+
+  double compression_ratio(std::uint32_t random_bytes) {
+    static const StreamKey key = make_stream_key(kCalibrationSeed);
+    best_kernels().fill_blocks(key, content_ids_.data(), content_ids_.size(), spec_.unit_bytes, random_bytes, data_.get());
+    const std::uint64_t compressed = compressor_.compressed_size_chunked(std::span(data_.get(), bytes_), spec_.codec_chunk_bytes);
+    return static_cast<double>(bytes_) / static_cast<double>(compressed);
+  }
+
+ private:
+  const DataSpec& spec_;
+  std::uint64_t bytes_;
+  std::vector<std::uint64_t> content_ids_;
+  std::unique_ptr<std::uint8_t[]> data_;
+  Compressor compressor_;
+};
+
 }  // namespace
 
 double sample_compression_ratio(const DataSpec& spec, std::uint32_t random_bytes) {
-  const std::uint64_t chunk = spec.codec_chunk_bytes;
-  const std::uint64_t sample_bytes = (std::max(kMinSampleBytes, 2 * chunk) + chunk - 1) / chunk * chunk;
-  const std::uint64_t blocks = (sample_bytes + spec.unit_bytes - 1) / spec.unit_bytes;
-  std::vector<std::uint8_t> sample(blocks * spec.unit_bytes);
-  static const StreamKey key = make_stream_key(kCalibrationSeed);
-  std::vector<std::uint64_t> content_ids(blocks);
-  for (std::uint64_t b = 0; b < blocks; ++b) content_ids[b] = kCalibrationDomain | b;
-  best_kernels().fill_blocks(key, content_ids.data(), blocks, spec.unit_bytes, random_bytes, sample.data());
-  Compressor compressor(spec.codec);
-  const std::uint64_t compressed =
-      compressor.compressed_size_chunked(std::span(sample.data(), sample_bytes), chunk);
-  return static_cast<double>(sample_bytes) / static_cast<double>(compressed);
+  return Sample(spec).compression_ratio(random_bytes);
 }
 
 Calibration calibrate(const DataSpec& spec) {
@@ -62,11 +82,12 @@ Calibration calibrate(const DataSpec& spec) {
   // regula falsi (Illinois variant) on it converges in a handful of compressions.
   const double target = 1.0 / spec.compress;
   std::uint32_t lo = std::min(kMinRandomBytes, spec.unit_bytes), hi = spec.unit_bytes;
-  double ratio_lo = sample_compression_ratio(spec, lo);
+  Sample sample(spec);
+  double ratio_lo = sample.compression_ratio(lo);
   if (ratio_lo < spec.compress * 0.995)
     throw_invalid("compress " + std::to_string(spec.compress) + ": unreachable with " + describe(spec) +
                   " (at most " + std::to_string(ratio_lo) + ")");
-  double ratio_hi = sample_compression_ratio(spec, hi);
+  double ratio_hi = sample.compression_ratio(hi);
   double stored_lo = 1.0 / ratio_lo - target, stored_hi = 1.0 / ratio_hi - target;
   Calibration best = std::abs(ratio_lo - spec.compress) <= std::abs(ratio_hi - spec.compress)
                          ? Calibration{lo, ratio_lo}
@@ -78,7 +99,7 @@ Calibration calibrate(const DataSpec& spec) {
     double guess = lo + (hi - lo) * (-stored_lo) / (stored_hi - stored_lo);
     auto mid = static_cast<std::uint32_t>(std::lround(guess));
     mid = std::clamp(mid, lo + 1, hi - 1);
-    const double ratio = sample_compression_ratio(spec, mid);
+    const double ratio = sample.compression_ratio(mid);
     const double stored = 1.0 / ratio - target;
     if (std::abs(ratio - spec.compress) < std::abs(best.sample_ratio - spec.compress)) best = {mid, ratio};
     if (stored <= 0) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <thread>
 #include <vector>
 
 #include "generator/aes_stream.hpp"
@@ -117,25 +116,23 @@ void DataGenerator::fill_unchecked(std::uint64_t object, std::uint64_t offset, s
 }
 
 void DataGenerator::fill_parallel(std::uint64_t object, std::uint64_t offset, std::span<std::uint8_t> out,
-                                  unsigned threads) const {
+                                  FillThreads& threads) const {
   const std::uint64_t unit = spec_.unit_bytes;
   const std::uint64_t min_piece = std::uint64_t{256} << 10;  // below this a thread costs more than it saves
-  threads = static_cast<unsigned>(std::clamp<std::uint64_t>(out.size() / min_piece, 1, std::max(1u, threads)));
+  const auto parts = static_cast<unsigned>(std::clamp<std::uint64_t>(out.size() / min_piece, 1, threads.size()));
   check_range(object, offset, out.size(), layout_);  // before any thread starts
   const bool streaming = out.size() >= kStreamingFillBytes;
-  if (threads == 1) return fill_unchecked(object, offset, out, streaming);
+  if (parts == 1) return fill_unchecked(object, offset, out, streaming);
   const std::uint64_t end = offset + out.size();
   std::vector<std::uint64_t> cuts{offset};
-  for (unsigned t = 1; t < threads; ++t) {
-    const std::uint64_t cut = (offset + out.size() * t / threads) / unit * unit;
+  for (unsigned t = 1; t < parts; ++t) {
+    const std::uint64_t cut = (offset + out.size() * t / parts) / unit * unit;
     cuts.push_back(std::clamp(cut, cuts.back(), end));
   }
   cuts.push_back(end);
-  std::vector<std::jthread> workers;
-  for (unsigned t = 1; t < threads; ++t)
-    workers.emplace_back(
-        [&, t] { fill_unchecked(object, cuts[t], out.subspan(cuts[t] - offset, cuts[t + 1] - cuts[t]), streaming); });
-  fill_unchecked(object, cuts[0], out.subspan(0, cuts[1] - cuts[0]), streaming);
+  threads.run(parts, [&](unsigned t) {
+    fill_unchecked(object, cuts[t], out.subspan(cuts[t] - offset, cuts[t + 1] - cuts[t]), streaming);
+  });
 }
 
 ObjectGen DataGenerator::begin_object(std::uint64_t object) const {

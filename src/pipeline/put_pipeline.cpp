@@ -25,17 +25,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The writer's source for regenerating any range (an S3 part retried after a 503).
-class GeneratedObject final : public ByteSource {
- public:
-  GeneratedObject(const DataGenerator& generator, std::uint64_t object) : generator_(generator), object_(object) {}
-  void read_at(std::uint64_t offset, std::span<std::uint8_t> out) override { generator_.fill(object_, offset, out); }
-
- private:
-  const DataGenerator& generator_;
-  std::uint64_t object_;
-};
-
 struct FilledChunk {
   detail::BufferLease buffer;
   std::size_t bytes = 0;
