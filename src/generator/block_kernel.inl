@@ -42,8 +42,7 @@ constexpr unsigned kCounterVectors = kLineVectors / 2;        // vectors of x (o
 
 // The first kVectors vectors of the stream lines whose counters start at `counters` (lanes one
 // counter apart, each vector kLanes counters after the one before), passed to sink(index, vector)
-// in address order, which keeps stores sequential. Only the y blocks that land among those
-// vectors are computed.
+// in address order. Only the y blocks that land among those vectors are computed.
 template <unsigned kVectors, class Sink>
 [[gnu::always_inline]] inline void stream_vectors(const Keys& keys, Vec::T counters, Sink&& sink) {
   constexpr unsigned kLines = (kVectors + kLineVectors - 1) / kLineVectors;
