@@ -157,12 +157,16 @@ void fill_blocks(const StreamKey& key, const std::uint64_t* content_ids, std::si
   const std::uint32_t sectors = unit_bytes / kSectorBytes;
   const std::uint32_t fewer = random_bytes / sectors;  // random bytes of the shorter sectors
   // longer_sector[s]: sector s holds fewer + 1 random bytes.
+  // floor((s+1) r / S) - floor(s r / S) exceeds floor(r / S) exactly when (s r mod S) + (r mod S)
+  // reaches S: tracked incrementally, without a division per sector.
   bool longer_sector[(1u << 20) / kSectorBytes];
-  bool any_longer = false;
-  for (std::uint32_t s = 0; s < sectors; ++s) {
-    longer_sector[s] = (std::uint64_t{s} + 1) * random_bytes / sectors - std::uint64_t{s} * random_bytes / sectors > fewer;
-    any_longer |= longer_sector[s];
+  const std::uint32_t spread = random_bytes % sectors;
+  for (std::uint32_t s = 0, carried = 0; s < sectors; ++s) {
+    carried += spread;
+    longer_sector[s] = carried >= sectors;
+    if (longer_sector[s]) carried -= sectors;
   }
+  const bool any_longer = spread != 0;
   const std::uint32_t most = fewer + any_longer;  // random bytes of the longest sector
   const unsigned random_vectors = (most + Vec::kBytes - 1) / Vec::kBytes;
   LastMasks last_masks;

@@ -1,6 +1,8 @@
 // VAES on 512-bit registers (AVX-512F + BW): four AES blocks per instruction.
 #include <immintrin.h>
 
+#include <cstring>
+
 #include "generator/block_kernels.hpp"
 
 namespace sdgen::detail {
@@ -10,10 +12,13 @@ struct Vec {
   static constexpr int kBytes = 64;
   using T = __m512i;
   static T key(const std::uint8_t round_key[16]) {
-    // Four copies and one load: GCC 12 warns on _mm512_broadcast_i32x4's undefined source.
-    alignas(64) std::uint8_t copies[64];
-    for (int i = 0; i < 64; ++i) copies[i] = round_key[i % 16];
-    return _mm512_load_si512(copies);
+    // From two 64-bit halves: GCC 12 warns on the undefined upper lanes of the 128-to-512-bit
+    // broadcast and extension intrinsics.
+    std::uint64_t low, high;
+    std::memcpy(&low, round_key, 8);
+    std::memcpy(&high, round_key + 8, 8);
+    const auto l = static_cast<long long>(low), h = static_cast<long long>(high);
+    return _mm512_set_epi64(h, l, h, l, h, l, h, l);
   }
   static T first_counters(std::uint64_t id) {  // a broadcast and a blend, not a chain of inserts
     return _mm512_mask_blend_epi64(0x55, _mm512_set1_epi64(static_cast<long long>(id)), _mm512_set_epi64(0, 3, 0, 2, 0, 1, 0, 0));
