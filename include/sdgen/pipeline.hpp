@@ -56,7 +56,8 @@ struct PipelineOptions {
   // Objects in flight: writer (put) or reader (get) threads. 1 to 4096. Capped at the object
   // count, and at 1 for storage that takes one object at a time.
   unsigned jobs = 4;
-  // Generator (put) or checker (verify) threads; 0 = one per online CPU. At most 1024.
+  // Generator (put) or checker (verify) threads; 0 = one per online CPU. At most 1024. Writers
+  // to storage that discards data (null://) count against it: they generate while they wait.
   unsigned threads = 0;
   // Bytes per chunk: what one write()/read() call moves. 4 KiB to 1 GiB. Rounded up to the
   // storage's size granularity (and, for verification, to the dedup unit); buffers shrink to
