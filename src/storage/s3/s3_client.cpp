@@ -241,6 +241,38 @@ std::string uri_encode(std::string_view text, bool keep_slash) {
   return encoded;
 }
 
+std::optional<std::string> url_decode(std::string_view text) {
+  const auto hex_value = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  std::string decoded;
+  decoded.reserve(text.size());
+  for (std::size_t at = 0; at < text.size(); ++at) {
+    if (text[at] == '+') {
+      decoded += ' ';
+    } else if (text[at] != '%') {
+      decoded += text[at];
+    } else {
+      const int high = at + 2 < text.size() ? hex_value(text[at + 1]) : -1;
+      const int low = high >= 0 ? hex_value(text[at + 2]) : -1;
+      if (low < 0) return std::nullopt;
+      decoded += static_cast<char>(high * 16 + low);
+      at += 2;
+    }
+  }
+  return decoded;
+}
+
+std::string listed_name(std::string_view text, bool url_encoded, const std::string& label) {
+  if (!url_encoded) return std::string(text);
+  std::optional<std::string> name = url_decode(text);
+  if (!name) throw_io(label + ": badly encoded name '" + std::string(text) + "' in the answer");
+  return std::move(*name);
+}
+
 std::size_t SpanBody::read(std::span<std::uint8_t> out) {
   const std::size_t bytes = std::min(out.size(), bytes_.size() - position_);
   std::memcpy(out.data(), bytes_.data() + position_, bytes);
@@ -274,7 +306,21 @@ Client::Client(Config config, Location location, const StorageOptions& options)
   init_curl_once();
 }
 
-std::string Client::uri_of(const std::string& key) const { return "s3://" + location_.bucket + "/" + key; }
+std::string Client::uri_of(const std::string& key) const {
+  static const char hex[] = "0123456789ABCDEF";
+  std::string uri = "s3://" + location_.bucket + "/";
+  for (const char c : key) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      uri += '%';
+      uri += hex[byte >> 4];
+      uri += hex[byte & 15];
+    } else {
+      uri += c;
+    }
+  }
+  return uri;
+}
 
 std::string Client::label_of(const Request& request) const {
   return request.label.empty() ? request.method + " " + uri_of(request.key) : request.label;

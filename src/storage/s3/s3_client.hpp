@@ -29,6 +29,12 @@ inline constexpr std::string_view kUnsignedPayload = "UNSIGNED-PAYLOAD";
 std::string sha256_hex(std::string_view bytes);
 // AWS URI encoding: everything but A-Z a-z 0-9 - _ . ~ (and '/' when keep_slash) as %XX.
 std::string uri_encode(std::string_view text, bool keep_slash);
+// The names in a listing asked for with encoding-type=url (form encoding: S3 writes ' ' as '+',
+// moto as %20; '+' itself comes as %2B). nullopt for a '%' not followed by two hex digits.
+std::optional<std::string> url_decode(std::string_view text);
+// A Key (or Prefix, KeyMarker ...) of a listing answer, decoded when the answer's EncodingType is
+// "url" (a store may ignore the request for it). Throws Error (io) naming `label` for a bad one.
+std::string listed_name(std::string_view text, bool url_encoded, const std::string& label);
 
 // A request body, pulled by curl's read callback on the thread running the request. read() may
 // block (a hand-off from the writer) and may throw; the request then fails with that error.
@@ -132,7 +138,8 @@ class Client {
   // One line naming the request, the answer and the endpoint.
   [[noreturn]] void throw_failure(const Request& request, const Response& response) const;
 
-  std::string uri_of(const std::string& key) const;  // s3://bucket/key, for messages
+  // s3://bucket/key, for messages: control characters as %XX, so that a message stays one line.
+  std::string uri_of(const std::string& key) const;
   const Config& config() const { return config_; }
   const Location& location() const { return location_; }
   unsigned max_attempts() const { return max_attempts_; }

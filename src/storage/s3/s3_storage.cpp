@@ -59,7 +59,10 @@ class S3Storage final : public Storage {
     std::string continuation;
     for (;;) {
       Request request;
-      request.query = {{"list-type", "2"}, {"prefix", key_prefix + prefix}, {"max-keys", "1000"}};
+      // encoding-type=url: keys may hold characters XML 1.0 cannot carry or that its parsers
+      // change (control characters, CR, names of blanks only).
+      request.query = {
+          {"list-type", "2"}, {"prefix", key_prefix + prefix}, {"max-keys", "1000"}, {"encoding-type", "url"}};
       if (!continuation.empty()) request.query["continuation-token"] = continuation;
       request.label = "ListObjectsV2 " + client_.uri_of(key_prefix + prefix);
       const Response response = client_.send(request);
@@ -69,12 +72,13 @@ class S3Storage final : public Storage {
         throw_io(request.label + ": the answer is not XML");
       const auto result = document.child("ListBucketResult");
       if (!result) throw_io(request.label + ": the answer is not a ListBucketResult");
+      const bool encoded = std::string_view(result.child_value("EncodingType")) == "url";
       for (const auto contents : result.children("Contents")) {
-        const std::string key = contents.child_value("Key");
+        const std::string key = s3::listed_name(contents.child_value("Key"), encoded, request.label);
         if (key.compare(0, key_prefix.size(), key_prefix) != 0) continue;
         objects.push_back({key.substr(key_prefix.size()), contents.child("Size").text().as_ullong()});
       }
-      continuation = result.child_value("NextContinuationToken");
+      continuation = result.child_value("NextContinuationToken");  // opaque, never encoded
       if (std::string_view(result.child_value("IsTruncated")) != "true") break;
       if (continuation.empty()) throw_io(request.label + ": truncated listing without a continuation token");
     }

@@ -22,7 +22,9 @@
 // timeout_ms (rounded up to whole seconds) fails; failures that may pass (refused or reset
 // connections, timeouts, 5xx, 429, SlowDown) are retried up to max_attempts times in all, after
 // 0.2 s, 0.4 s, 0.8 s ... (at most 10 s, half of each delay random). 4xx answers are final.
-// Reads: GET with a byte range per read(), HEAD for size_of(), ListObjectsV2 pages for list().
+// Reads: GET with a byte range per read(), HEAD for size_of(), ListObjectsV2 pages for list()
+// (with encoding-type=url, so that names with any character, control characters too, come back
+// exactly).
 // Thread-safe; each thread keeps one curl handle, so its requests reuse connections.
 #pragma once
 
