@@ -96,6 +96,38 @@ TEST_F(S3Faults, FirstPartUploadsThrottledAreRegenerated) {
   EXPECT_EQ(open_multipart_uploads(bucket_), 0);
 }
 
+TEST_F(S3Faults, EveryPutsCrc32cIsCheckedOnTheWay) {
+  // The proxy checks x-amz-checksum-crc32c as S3 does (moto does not): a single PUT and three
+  // parts pass, and a single PUT whose streamed bytes differ from what its source generates
+  // (where its checksum comes from) is refused, leaving nothing.
+  auto storage = through_proxy();
+  configure_proxy(R"({"verify_crc32c": true})");
+  const auto single = make_generator(1, 300000, 22);
+  const auto multipart = make_generator(1, (10u << 20) + 1, 23);  // parts of 5 MiB, 5 MiB, 1 byte
+  write_object(*storage, "single", single, 0, 65536);
+  write_object(*storage, "multipart", multipart, 0, 1u << 20);
+  EXPECT_EQ(proxy_counter("checksums_verified"), 4);
+  EXPECT_EQ(proxy_counter("checksums_refused"), 0);
+  EXPECT_EQ(first_difference(*direct_, "single", single, 0, 65536), -1);
+  EXPECT_EQ(first_difference(*direct_, "multipart", multipart, 0, 4u << 20), -1);
+
+  GeneratedSource source(single, 0);
+  std::vector<std::uint8_t> bytes(300000);
+  single.fill(0, 0, bytes);
+  bytes[123456] ^= 1;
+  auto writer = storage->create("corrupted", bytes.size(), source);
+  writer->write(bytes);
+  try {
+    writer->complete();
+    ADD_FAILURE() << "a body that does not match its checksum was stored";
+  } catch (const Error& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("PUT s3://" + bucket_ + "/corrupted: HTTP 400 BadDigest"), std::string::npos) << message;
+  }
+  EXPECT_EQ(proxy_counter("checksums_refused"), 1) << "a 400 is not retried";
+  EXPECT_EQ(direct_->size_of("corrupted"), std::nullopt);
+}
+
 TEST_F(S3Faults, PersistentSlowDownGivesUpAfterMaxAttempts) {
   auto storage = through_proxy();
   configure_proxy(R"({"error_every": 1})");

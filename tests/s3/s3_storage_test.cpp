@@ -179,6 +179,27 @@ TEST_F(S3Storage, MultipartObjectRoundTripsWithMultipartEtag) {
   EXPECT_EQ(open_multipart_uploads(bucket), 0);
 }
 
+TEST_F(S3Storage, SinglePutCarriesTheCrc32cOfTheObject) {
+  // The checksum goes in the PUT's headers before the body streams, so the writer generates the
+  // object once more for it: the source is asked for exactly the object's size. moto keeps the
+  // value without checking it (S3Faults.EveryPutsCrc32cIsCheckedOnTheWay checks it).
+  const std::string bucket = unique_bucket("crc");
+  auto storage = open_s3_storage("s3://" + bucket, test_options(moto_endpoint()));
+  for (const std::uint64_t size : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{300000}, std::uint64_t{5} << 20}) {
+    SCOPED_TRACE(size);  // 5 MiB: the multipart threshold of test_options(), still one PUT
+    const auto generator = make_generator(1, size, 31 + size);
+    const std::string name = "object_" + std::to_string(size);
+    EXPECT_EQ(write_object(*storage, name, generator, 0, 65536 + 5), size);
+    const std::string expected = crc32c_of_object(generator, 0);
+    EXPECT_EQ(stored_crc32c(bucket, name), expected);
+    if (size == 0) {
+      EXPECT_EQ(expected, "AAAAAA==");
+    }
+    EXPECT_EQ(first_difference(*storage, name, generator, 0, 1u << 20), -1);
+  }
+  EXPECT_EQ(open_multipart_uploads(bucket), 0);
+}
+
 // On the unchecked server: keys with ' ' and '+' (see unchecked_endpoint()).
 TEST_F(S3Storage, ListingReturnsNamesWithAnyCharacterExactly) {
   // The listing asks for encoding-type=url: as plain XML text, "\r" would come back as "\n", a

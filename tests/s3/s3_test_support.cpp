@@ -10,6 +10,7 @@
 #include <regex>
 
 #include "sdgen/error.hpp"
+#include "storage/s3/s3_checksum.hpp"
 
 namespace sdgen::testing {
 
@@ -151,6 +152,24 @@ int open_multipart_uploads(const std::string& bucket) {
   int count = 0;
   for (std::size_t at = 0; (at = output.find("\"UploadId\"", at)) != std::string::npos; ++at) ++count;
   return count;
+}
+
+std::string stored_crc32c(const std::string& bucket, const std::string& key) {
+  const std::string head = aws("s3api head-object --checksum-mode ENABLED --bucket " + bucket + " --key " + key);
+  std::smatch match;
+  return std::regex_search(head, match, std::regex("\"ChecksumCRC32C\": \"([^\"]*)\"")) ? match[1].str() : "";
+}
+
+std::string crc32c_of_object(const DataGenerator& generator, std::uint64_t object) {
+  const std::uint64_t size = generator.layout().object_bytes;
+  std::vector<std::uint8_t> piece(1u << 20);
+  std::uint32_t crc = 0;
+  for (std::uint64_t offset = 0; offset < size; offset += piece.size()) {
+    const std::span<std::uint8_t> bytes(piece.data(), std::min<std::uint64_t>(piece.size(), size - offset));
+    generator.fill(object, offset, bytes);
+    crc = s3::crc32c(bytes, crc);
+  }
+  return s3::crc32c_base64(crc);
 }
 
 ScopedEnv::ScopedEnv(const char* name, const char* value) : name_(name) {

@@ -62,6 +62,11 @@ long proxy_counter(const std::string& name);  // "errors_injected", "broken", "r
 std::string aws(const std::string& arguments);
 // The number of multipart uploads open in `bucket`, straight from moto.
 int open_multipart_uploads(const std::string& bucket);
+// The x-amz-checksum-crc32c moto keeps for `key` (HeadObject with checksum mode on), "" if none.
+// `key` must need no quoting in a shell.
+std::string stored_crc32c(const std::string& bucket, const std::string& key);
+// The CRC32C of object `object` of `generator`, base64 as S3 writes it.
+std::string crc32c_of_object(const DataGenerator& generator, std::uint64_t object);
 
 // Sets an environment variable for one scope and restores it afterwards.
 class ScopedEnv {

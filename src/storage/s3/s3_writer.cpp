@@ -14,6 +14,7 @@ namespace {
 
 constexpr std::uint64_t kMaxParts = 10000;  // S3's limit per multipart upload
 constexpr long kCompleteStallSeconds = 300;
+constexpr std::uint64_t kChecksumChunkBytes = 1u << 20;  // regenerated at a time, cache-resident
 
 [[noreturn]] void rethrow(const std::exception_ptr& error) { std::rethrow_exception(error); }
 
@@ -118,6 +119,21 @@ class SinglePutWriter final : public ObjectWriter {
     std::uint64_t taken_ = 0;
   };
 
+  // The CRC32C of the whole object goes in the PUT's headers, before the first byte of a body
+  // that only streams in later: so the bytes are generated once more here, from the source.
+  // (8 ms per 64 MiB on one core here, against > 1 s to send it; a trailing checksum instead
+  // would need the aws-chunked body encoding.)
+  std::string checksum_from_source() const {
+    std::vector<std::uint8_t> buffer(std::min<std::uint64_t>(size_, kChecksumChunkBytes));
+    std::uint32_t crc = 0;
+    for (std::uint64_t offset = 0; offset < size_; offset += buffer.size()) {
+      const std::span<std::uint8_t> piece(buffer.data(), std::min<std::uint64_t>(buffer.size(), size_ - offset));
+      source_.read_at(offset, piece);
+      crc = crc32c(piece, crc);
+    }
+    return crc32c_base64(crc);
+  }
+
   // On a transfer thread, from create() until the PUT has an answer.
   void transfer() {
     Request request;
@@ -141,6 +157,8 @@ class SinglePutWriter final : public ObjectWriter {
     std::exception_ptr error;
     bool refused = false;
     try {
+      // The algorithm header is what SDKs send beside the value; moto keeps the value only with it.
+      request.headers = {"x-amz-checksum-crc32c: " + checksum_from_source(), "x-amz-sdk-checksum-algorithm: CRC32C"};
       const Response response = client_.send(request, bodies);
       refused = !response.ok();
       if (refused) client_.throw_failure(request, response);

@@ -2,6 +2,9 @@
 //
 // Single PUT: the transfer starts at create() on a transfer thread; write() hands each chunk to
 // curl's read callback and returns once curl has taken it, so no copy of the object is kept.
+// The PUT carries the object's CRC32C, which S3 checks on arrival; since the header goes before
+// the body, the transfer thread first generates the object once more through the source to
+// compute it (so a stream that differs from its source is refused: 400 BadDigest).
 // Multipart: write() copies into part buffers of part_bytes; each full part is uploaded on a
 // transfer thread, at most parts_in_flight at once; a part's buffer returns to the writer as soon
 // as curl has taken its last byte (the writer fills the next part while the server still digests
