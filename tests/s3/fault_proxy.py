@@ -10,11 +10,13 @@ Tests steer it through two control paths (never S3 paths: "__proxy" is no valid 
       break_after M            after M requests, stop forwarding those whose method is in
       break_methods [..]       (default: all) -- the path to the server is broken for good:
       break_action             "close" (drop the connection unanswered) or "hang" (never answer)
+      drop_answer_first_creates K  forward the first K CreateMultipartUpload requests (POST ?uploads)
+                               to the server, then close the connection instead of answering
       verify_crc32c            check the x-amz-checksum-crc32c header of every PUT against its body
                                and answer a mismatch as S3 does (400 BadDigest): moto 5.2.1 keeps
                                the value it is given without checking it
   GET  /__proxy/stats   JSON counters: requests, forwarded, errors_injected, broken, part_puts,
-                        checksums_verified, checksums_refused,
+                        answers_dropped, checksums_verified, checksums_refused,
                         connections (accepted), method_GET, method_PUT, ... (per method)
 
 Errors are answered after the request body has been read (as S3 does), on a kept-alive
@@ -66,11 +68,11 @@ stats = {}
 def reset(new_faults):
     global faults, stats
     faults = {"error_every": 0, "error_status": 503, "error_first_part_puts": 0, "break_after": -1,
-              "break_methods": [], "break_action": "close", "hang_seconds": 30,
+              "break_methods": [], "break_action": "close", "hang_seconds": 30, "drop_answer_first_creates": 0,
               "verify_crc32c": False}
     faults.update(new_faults)
     stats = {"requests": 0, "forwarded": 0, "errors_injected": 0, "broken": 0, "part_puts": 0, "connections": 0,
-             "checksums_verified": 0, "checksums_refused": 0}
+             "creates": 0, "answers_dropped": 0, "checksums_verified": 0, "checksums_refused": 0}
     stats.update({"method_" + method: 0 for method in ("GET", "HEAD", "PUT", "POST", "DELETE")})
 
 
@@ -85,7 +87,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
     def decide(self):
-        """Counts the request once and picks its fate: 'forward', 'error' or 'break'."""
+        """Counts the request once and picks its fate: 'forward', 'error', 'break' or 'drop_answer'."""
         if self.fate is not None:
             return self.fate
         query = urllib.parse.urlsplit(self.path).query
@@ -96,6 +98,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             is_part_put = self.command == "PUT" and "partNumber=" in query
             if is_part_put:
                 stats["part_puts"] += 1
+            is_create = self.command == "POST" and "uploads" in urllib.parse.parse_qs(query, keep_blank_values=True)
+            if is_create:
+                stats["creates"] += 1
             methods = faults["break_methods"]
             if 0 <= faults["break_after"] < number and (not methods or self.command in methods):
                 stats["broken"] += 1
@@ -104,6 +109,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 fate = "error"
             elif is_part_put and stats["part_puts"] <= faults["error_first_part_puts"]:
                 fate = "error"
+            elif is_create and stats["creates"] <= faults["drop_answer_first_creates"]:
+                fate = "drop_answer"
             else:
                 fate = "forward"
             if fate == "error":
@@ -180,6 +187,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             payload = response.read()
             with lock:
                 stats["forwarded"] += 1
+                if fate == "drop_answer":
+                    stats["answers_dropped"] += 1
+            if fate == "drop_answer":  # the server acted on the request; the client never learns how
+                self.close_connection = True
+                return
             relayed = [(name, value) for name, value in response.getheaders() if name.lower() not in HOP_BY_HOP]
             if self.command == "HEAD":
                 self.send_response(response.status)

@@ -128,6 +128,37 @@ TEST_F(S3Faults, EveryPutsCrc32cIsCheckedOnTheWay) {
   EXPECT_EQ(direct_->size_of("corrupted"), std::nullopt);
 }
 
+TEST_F(S3Faults, LostCreateMultipartUploadAnswerLeavesNoUpload) {
+  // The server creates the upload but its answer never arrives: the resend creates a second one,
+  // and the writer aborts the first, which nobody else would ever complete or abort.
+  auto storage = through_proxy();
+  configure_proxy(R"({"drop_answer_first_creates": 1})");
+  const auto generator = make_generator(1, 11u << 20, 24);
+  write_object(*storage, "object", generator, 0, 1u << 20);
+  EXPECT_EQ(proxy_counter("answers_dropped"), 1);
+  EXPECT_EQ(proxy_counter("creates"), 2);
+  EXPECT_EQ(first_difference(*direct_, "object", generator, 0, 4u << 20), -1);
+  EXPECT_EQ(open_multipart_uploads(bucket_), 0);
+}
+
+TEST_F(S3Faults, CreateMultipartUploadNeverAnsweredLeavesNoUpload) {
+  // Every attempt creates an upload and loses the answer: the writer fails, and aborts all three.
+  options_.max_attempts = 3;
+  auto storage = through_proxy();
+  configure_proxy(R"({"drop_answer_first_creates": 1000})");
+  const auto generator = make_generator(1, 11u << 20, 25);
+  const auto [message, seconds] = failed_write(*storage, "object", generator, 0);
+  EXPECT_NE(message.find("CreateMultipartUpload s3://" + bucket_ + "/object: transfer with " + proxy_endpoint() +
+                         " failed: "),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("3 attempts"), std::string::npos) << message;
+  EXPECT_EQ(proxy_counter("answers_dropped"), 3) << "each attempt on a new connection, which curl never resends on";
+  EXPECT_LT(seconds, 10.0);
+  EXPECT_EQ(direct_->size_of("object"), std::nullopt);
+  EXPECT_EQ(open_multipart_uploads(bucket_), 0);
+}
+
 TEST_F(S3Faults, PersistentSlowDownGivesUpAfterMaxAttempts) {
   auto storage = through_proxy();
   configure_proxy(R"({"error_every": 1})");

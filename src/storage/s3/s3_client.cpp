@@ -389,7 +389,6 @@ void Client::perform(const Request& request, Body* body, Attempt& attempt) const
   } else if (request.method == "PUT" || request.method == "POST") {
     // Every body goes through the read callback with a known length: never chunked, never a form.
     context.body = body ? body : &no_body;
-    if (request.body_sent && (!body || request.body_bytes == 0)) *request.body_sent = true;  // nothing to wait for
     curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(body ? request.body_bytes : 0));
     curl_easy_setopt(curl, CURLOPT_UPLOAD_BUFFERSIZE, kUploadBufferBytes);
@@ -402,6 +401,7 @@ void Client::perform(const Request& request, Body* body, Attempt& attempt) const
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
   if (request.range) curl_easy_setopt(curl, CURLOPT_RANGE, range.c_str());
+  if (request.fresh_connection) curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
 
   attempt.code = curl_easy_perform(curl);
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &attempt.response.status);
@@ -409,6 +409,8 @@ void Client::perform(const Request& request, Body* body, Attempt& attempt) const
   curl_easy_getinfo(curl, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_us);
   attempt.connected =
       pretransfer_us > 0 && attempt.code != CURLE_COULDNT_CONNECT && attempt.code != CURLE_COULDNT_RESOLVE_HOST;
+  const bool bodyless = !body || request.body_bytes == 0;
+  if (request.body_sent && bodyless && attempt.connected) *request.body_sent = true;
   curl_easy_reset(curl);  // drops the pointers to this frame's headers and buffers, keeps the connection
   curl_slist_free_all(headers);
   attempt.body_error = context.body_error;

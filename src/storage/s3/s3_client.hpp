@@ -99,13 +99,18 @@ struct Request {
 
   // CompleteMultipartUpload can answer 200 with an <Error> document.
   bool error_in_ok_body = false;
+  // On a new connection: libcurl resends a request on its own, unseen (attempts stays 1), when a
+  // reused connection closes without an answer. For a request that must not act twice unknown
+  // to us (CreateMultipartUpload would leave a second upload), every resend must be ours.
+  bool fresh_connection = false;
   // A silence this long is no failure yet (slow work on the server), whatever timeout_ms says.
   long min_stall_seconds = 0;
   // Set: stop between attempts, and mid-transfer unless the whole body is out (then the answer
   // is awaited, since the store may act on the request anyway).
   const std::atomic<bool>* cancel = nullptr;
-  // Set once any attempt has handed curl the whole body: from then on the store may hold the
-  // object even if no answer arrives (what abort() must clean up).
+  // Set once any attempt has handed curl the whole body (for a request without one: once an
+  // attempt had a connection to send it on): from then on the store may have acted on the
+  // request even if no answer arrives (an object or an upload that abort() must clean up).
   std::atomic<bool>* body_sent = nullptr;
 };
 

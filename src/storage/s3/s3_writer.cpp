@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstring>
 #include <pugixml.hpp>
+#include <set>
 #include <sstream>
 
 #include "sdgen/error.hpp"
@@ -192,6 +193,43 @@ class SinglePutWriter final : public ObjectWriter {
 };
 
 // ---------------------------------------------------------------------------------------------
+// The multipart uploads of this process. Clearing away the uploads that a CreateMultipartUpload
+// with a lost answer left must not abort one that another writer of this process uses, or that
+// it is creating right now (its id not known yet). Writers in other processes are not known:
+// sdgen takes the keys it writes as its own.
+
+class UploadsInUse {
+ public:
+  void creating(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    creating_.insert(key);
+  }
+  void created(const std::string& key, const std::string& upload_id) {  // upload_id empty: none
+    std::lock_guard lock(mutex_);
+    creating_.erase(creating_.find(key));
+    if (!upload_id.empty()) open_.insert(upload_id);
+  }
+  void closed(const std::string& upload_id) {
+    std::lock_guard lock(mutex_);
+    open_.erase(upload_id);
+  }
+  bool may_abort(const std::string& key, const std::string& upload_id) const {
+    std::lock_guard lock(mutex_);
+    return !open_.contains(upload_id) && !creating_.contains(key);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::multiset<std::string> creating_;  // "bucket/key" of each CreateMultipartUpload under way
+  std::set<std::string> open_;           // upload ids
+};
+
+UploadsInUse& uploads_in_use() {
+  static UploadsInUse uploads;
+  return uploads;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Multipart upload: parts of part_bytes from a pool of at most parts_in_flight buffers.
 
 using PartBuffer = std::unique_ptr<std::uint8_t[]>;
@@ -217,7 +255,10 @@ class MultipartWriter final : public ObjectWriter {
     checksums_.resize(part_count_);
     create_upload();
   }
-  ~MultipartWriter() override { abort(); }
+  ~MultipartWriter() override {
+    abort();
+    uploads_in_use().closed(upload_id_);
+  }
 
   void write(std::span<const std::uint8_t> chunk) override {
     if (state_ != State::open) throw_invalid(client_.uri_of(key_) + ": write after complete() or abort()");
@@ -267,13 +308,8 @@ class MultipartWriter final : public ObjectWriter {
       changed_.wait(lock, [&] { return parts_running_ == 0; });
     }
     // After the running parts have ended, so no part lands after the abort.
-    Request request;
-    request.method = "DELETE";
-    request.key = key_;
-    request.query = {{"uploadId", upload_id_}};
-    request.label = "AbortMultipartUpload " + client_.uri_of(key_);
     try {  // best effort: a store out of reach keeps the upload (a bucket lifecycle rule ends it)
-      const Response response = client_.send(request);
+      const Response response = abort_upload(upload_id_);
       // CompleteMultipartUpload may have succeeded with its answer lost: then the object is ours to remove.
       if (response.error_code == "NoSuchUpload" && complete_sent_) {
         Request remove;
@@ -327,12 +363,69 @@ class MultipartWriter final : public ObjectWriter {
     request.content_type = "application/octet-stream";       // becomes the object's type
     request.headers = {"x-amz-checksum-algorithm: CRC32C"};  // every part carries its CRC32C
     request.label = "CreateMultipartUpload " + client_.uri_of(key_);
-    const Response response = client_.send(request);
-    if (!response.ok()) client_.throw_failure(request, response);
+    request.fresh_connection = true;  // so that attempts counts every time the request went out
+    request.body_sent = &create_sent_;
+    const std::string bucket_key = client_.location().bucket + "/" + key_;
+    uploads_in_use().creating(bucket_key);
+    Response response;
+    try {
+      response = client_.send(request);
+    } catch (...) {
+      uploads_in_use().created(bucket_key, "");
+      if (create_sent_) abort_stray_uploads();  // an attempt reached the store: it may have created one
+      throw;
+    }
     pugi::xml_document document;
-    if (document.load_buffer(response.body.data(), response.body.size()))
+    if (response.ok() && document.load_buffer(response.body.data(), response.body.size()))
       upload_id_ = document.child("InitiateMultipartUploadResult").child_value("UploadId");
+    uploads_in_use().created(bucket_key, upload_id_);
+    // A resend follows an attempt that got no answer (or an error): the store may have created an
+    // upload then, which nobody would ever complete or abort.
+    if (response.attempts > 1) abort_stray_uploads();
+    if (!response.ok()) client_.throw_failure(request, response);
     if (upload_id_.empty()) throw_io(request.label + ": the answer carries no UploadId");
+  }
+
+  Response abort_upload(const std::string& upload_id) const {
+    Request request;
+    request.method = "DELETE";
+    request.key = key_;
+    request.query = {{"uploadId", upload_id}};
+    request.label = "AbortMultipartUpload " + client_.uri_of(key_);
+    return client_.send(request);
+  }
+
+  // Aborts the uploads of this key that no writer of this process uses (ListMultipartUploads,
+  // all pages). Best effort, like abort(): a store that does not answer keeps them.
+  void abort_stray_uploads() const noexcept {
+    try {
+      std::vector<std::string> stray;
+      Query markers;
+      for (;;) {
+        Request request;
+        request.query = {{"uploads", ""}, {"prefix", key_}, {"encoding-type", "url"}};
+        request.query.insert(markers.begin(), markers.end());
+        request.label = "ListMultipartUploads " + client_.uri_of(key_);
+        const Response response = client_.send(request);
+        if (!response.ok()) return;
+        pugi::xml_document document;
+        if (!document.load_buffer(response.body.data(), response.body.size())) return;
+        const auto result = document.child("ListMultipartUploadsResult");
+        const bool encoded = std::string_view(result.child_value("EncodingType")) == "url";
+        const std::string bucket_key = client_.location().bucket + "/" + key_;
+        for (const auto upload : result.children("Upload")) {
+          const std::string upload_id = upload.child_value("UploadId");
+          if (listed_name(upload.child_value("Key"), encoded, request.label) == key_ &&
+              uploads_in_use().may_abort(bucket_key, upload_id))
+            stray.push_back(upload_id);
+        }
+        if (std::string_view(result.child_value("IsTruncated")) != "true") break;
+        markers = {{"key-marker", listed_name(result.child_value("NextKeyMarker"), encoded, request.label)},
+                   {"upload-id-marker", result.child_value("NextUploadIdMarker")}};
+      }
+      for (const std::string& upload_id : stray) abort_upload(upload_id);
+    } catch (...) {
+    }
   }
 
   PartBuffer acquire_buffer() {
@@ -438,6 +531,7 @@ class MultipartWriter final : public ObjectWriter {
     // S3 may take minutes to assemble a large object (sending spaces meanwhile); a server that
     // sends nothing must not be cut off and asked again while it is still at work.
     request.min_stall_seconds = kCompleteStallSeconds;
+    request.fresh_connection = true;  // a resend is told apart from an upload that was never there
     request.body_sent = &complete_sent_;
     const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(xml.data()), xml.size());
     const Response response = client_.send(request, [&](unsigned) { return std::make_unique<SpanBody>(bytes); });
@@ -467,6 +561,7 @@ class MultipartWriter final : public ObjectWriter {
   ByteSource& source_;
   std::string upload_id_;
   std::atomic<bool> cancel_{false};
+  std::atomic<bool> create_sent_{false};    // CreateMultipartUpload went out at least once
   std::atomic<bool> complete_sent_{false};  // CompleteMultipartUpload reached curl whole at least once
 
   // The writer's thread only.

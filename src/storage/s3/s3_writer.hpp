@@ -18,7 +18,10 @@
 //
 // Honesty: the object exists only when complete() has returned (the PUT or
 // CompleteMultipartUpload succeeded). A failed part, a failed complete() or abort() aborts the
-// multipart upload (AbortMultipartUpload) so no parts are left behind; abort() of a single PUT
+// multipart upload (AbortMultipartUpload) so no parts are left behind. A CreateMultipartUpload
+// that was sent more than once (an answer lost or refused), or failed after reaching the store,
+// may have created uploads nobody knows of: the writer lists the uploads of its key
+// (ListMultipartUploads) and aborts those no writer of this process uses. abort() of a single PUT
 // that went through, or whose whole body went out with no answer back, deletes the object (a
 // request whose body is out is never cut off: the store may act on it anyway). A writer
 // destroyed without complete() aborts.
