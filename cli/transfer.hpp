@@ -37,7 +37,7 @@ struct StorageCliOptions {
   std::string region;
   std::string profile;
   bool create_bucket = false;
-  std::string part_size = "16MiB";
+  std::string part_size = "8MiB";  // StorageOptions::part_bytes
   std::string multipart_threshold = "64MiB";
 
   void add_to(CLI::App& command, bool writing);

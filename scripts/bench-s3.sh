@@ -4,8 +4,9 @@
 # clients against one server, it does not measure a storage system.
 #   scripts/bench-s3.sh [--runs N] [--with-1gib] [--build DIR]
 # Rows: sdgen_s3_put_driver (the backend alone, default options: single PUT up to 64 MiB, else
-# 16 MiB parts x 4 in flight), `sdgen put` when the CLI in DIR has it, and `aws s3 cp` of a file
-# of the same size on tmpfs (its defaults: 8 MiB parts, 10 in flight).
+# 8 MiB parts x 4 in flight), `sdgen put` (the whole CLI), and `aws s3 cp` of a file of the same
+# size on tmpfs (its defaults: 8 MiB parts, 10 in flight). The clients take turns in a rotating
+# order, so that none always runs right after another's upload (moto is still busy with it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=3
@@ -21,11 +22,9 @@ while [ $# -gt 0 ]; do
 done
 
 [ -f "$build/build.ninja" ] || cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" --target sdgen_s3_put_driver >/dev/null
+cmake --build "$build" --target sdgen_s3_put_driver sdgen >/dev/null
 driver=$build/tests/s3/sdgen_s3_put_driver
 sdgen=$build/sdgen
-with_cli=false
-if [ -x "$sdgen" ] && "$sdgen" put --help >/dev/null 2>&1; then with_cli=true; fi
 
 work=$(mktemp -d "$([ -d /dev/shm ] && echo /dev/shm || echo /tmp)/sdgen-bench-s3.XXXXXX")
 moto_pid=
@@ -64,22 +63,24 @@ echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f
 echo "clients: $(curl --version | head -1 | cut -d' ' -f1-2), $(aws --version 2>&1 | cut -d' ' -f1), moto $(python3 -c 'import moto; print(moto.__version__)')"
 echo "medians of $runs runs, wall-clock seconds of the whole command (MiB/s)"
 echo
-header="| object size | sdgen S3 backend (driver)"
-$with_cli && header+=" | sdgen put"
-echo "$header | aws s3 cp | aws / sdgen backend |"
-echo "|---|---|$($with_cli && echo -n '---|')---|---|"
+echo "| object size | sdgen S3 backend (driver) | sdgen put | aws s3 cp | aws / sdgen put |"
+echo "|---|---|---|---|---|"
+clients=(driver cli aws)
 for size in "${sizes[@]}"; do
   head -c "$size" /dev/urandom >"$work/file"
   driver_times=() cli_times=() aws_times=()
   for ((run = 0; run < runs; ++run)); do
-    driver_times+=("$(seconds_of "$driver" s3://bench-sdgen/ "$size" 1)")
-    if $with_cli; then
-      cli_times+=("$(seconds_of "$sdgen" put s3://bench-put/ -n 1 -s "$size" --create-bucket --quiet)")
-    fi
-    aws_times+=("$(seconds_of aws s3 cp --only-show-errors "$work/file" s3://bench-aws/object_0)")
+    for ((turn = 0; turn < 3; ++turn)); do
+      case ${clients[(run + turn) % 3]} in
+        driver) driver_times+=("$(seconds_of "$driver" s3://bench-sdgen/ "$size" 1)") ;;
+        cli) cli_times+=("$(seconds_of "$sdgen" put s3://bench-put/ -n 1 -s "$size" --create-bucket --quiet --seed 1)") ;;
+        aws) aws_times+=("$(seconds_of aws s3 cp --only-show-errors "$work/file" s3://bench-aws/object_0)") ;;
+      esac
+    done
   done
-  d=$(median "${driver_times[@]}") a=$(median "${aws_times[@]}")
-  row="| $((size / 1048576)) MiB | $d s ($(rate "$size" "$d"))"
-  if $with_cli; then c=$(median "${cli_times[@]}"); row+=" | $c s ($(rate "$size" "$c"))"; fi
-  echo "$row | $a s ($(rate "$size" "$a")) | $(awk -v a="$a" -v d="$d" 'BEGIN { printf "%.2f", a / d }')x |"
+  d=$(median "${driver_times[@]}") c=$(median "${cli_times[@]}") a=$(median "${aws_times[@]}")
+  echo "| $((size / 1048576)) MiB | $d s ($(rate "$size" "$d")) | $c s ($(rate "$size" "$c")) |" \
+    "$a s ($(rate "$size" "$a")) | $(awk -v a="$a" -v c="$c" 'BEGIN { printf "%.2f", a / c }')x |"
+  echo "  $((size / 1048576)) MiB, each run in seconds: driver ${driver_times[*]}; sdgen put ${cli_times[*]};" \
+    "aws ${aws_times[*]}" >&2
 done

@@ -179,6 +179,23 @@ TEST_F(S3Storage, MultipartObjectRoundTripsWithMultipartEtag) {
   EXPECT_EQ(open_multipart_uploads(bucket), 0);
 }
 
+TEST_F(S3Storage, DefaultPartsAreEightMiBLikeTheAwsCli) {
+  // The default part size is what docs/PERFORMANCE-S3.md measured against moto: 17 MiB go as
+  // parts of 8, 8 and 1 MiB (a 3-part ETag).
+  StorageOptions options;
+  options.endpoint = moto_endpoint();
+  options.create_bucket = true;
+  options.multipart_threshold = 5ull << 20;
+  ASSERT_EQ(options.part_bytes, 8ull << 20);
+  const std::string bucket = unique_bucket("defaults");
+  auto storage = open_s3_storage("s3://" + bucket, options);
+  const auto generator = make_generator(1, 17ull << 20, 41);
+  write_object(*storage, "object", generator, 0, 1u << 20);
+  const std::string head = aws("s3api head-object --bucket " + bucket + " --key object");
+  EXPECT_NE(head.find("-3\\\"\""), std::string::npos) << "ETag of a 3-part upload: " << head;
+  EXPECT_EQ(first_difference(*storage, "object", generator, 0, 4u << 20), -1);
+}
+
 TEST_F(S3Storage, SinglePutCarriesTheCrc32cOfTheObject) {
   // The checksum goes in the PUT's headers before the body streams, so the writer generates the
   // object once more for it: the source is asked for exactly the object's size. moto keeps the
