@@ -73,14 +73,12 @@ class DirectWriter final : public ObjectWriter {
         throw_io(display_ + ": cannot cut the padded tail back to " + std::to_string(size_) +
                  " bytes: " + errno_text(errno));
     }
-    if (fsync_ && ::fsync(fd_.get()) != 0) throw_io(display_ + ": fsync failed: " + errno_text(errno));
-    fd_.close_checked(display_);
+    finish_file(fd_, fsync_, display_);
     finished_ = true;
   }
 
   void abort() noexcept override {
-    fd_.reset();
-    ::unlink(path_.c_str());
+    discard_file(fd_, path_);
     finished_ = true;
   }
 

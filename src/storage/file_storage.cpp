@@ -35,14 +35,12 @@ class FileWriter final : public ObjectWriter {
 
   void complete() override {
     check_complete(display_, written_, size_);
-    if (fsync_ && ::fsync(fd_.get()) != 0) throw_io(display_ + ": fsync failed: " + errno_text(errno));
-    fd_.close_checked(display_);
+    finish_file(fd_, fsync_, display_);
     finished_ = true;
   }
 
   void abort() noexcept override {
-    fd_.reset();
-    ::unlink(path_.c_str());
+    discard_file(fd_, path_);
     finished_ = true;
   }
 

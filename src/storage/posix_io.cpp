@@ -26,6 +26,16 @@ void FileDescriptor::reset() {
   if (fd_ >= 0) ::close(std::exchange(fd_, -1));
 }
 
+void finish_file(FileDescriptor& fd, bool fsync, const std::string& what) {
+  if (fsync && ::fsync(fd.get()) != 0) throw_io(what + ": fsync failed: " + errno_text(errno));
+  fd.close_checked(what);
+}
+
+void discard_file(FileDescriptor& fd, const std::string& path) noexcept {
+  fd.reset();
+  ::unlink(path.c_str());
+}
+
 void FileDescriptor::close_checked(const std::string& what) {
   // Linux releases the descriptor even when close() fails, so it is never retried.
   if (fd_ >= 0 && ::close(std::exchange(fd_, -1)) != 0 && errno != EINTR)

@@ -37,6 +37,12 @@ std::string errno_text(int error);
 void check_write_fits(const std::string& what, std::uint64_t written, std::size_t chunk, std::uint64_t size);
 void check_complete(const std::string& what, std::uint64_t written, std::uint64_t size);
 
+// Ends a written file: fsync first when asked, then close; throws Error naming `what`.
+void finish_file(FileDescriptor& fd, bool fsync, const std::string& what);
+
+// Closes and removes a partly written file; best effort, for ObjectWriter::abort().
+void discard_file(FileDescriptor& fd, const std::string& path) noexcept;
+
 // Writes all of `bytes` at the file's current position (retries short writes and EINTR).
 // Throws Error "<what>: write failed at byte N: <reason>"; `position` is for the message.
 void write_all(int fd, std::span<const std::uint8_t> bytes, std::uint64_t position, const std::string& what);
