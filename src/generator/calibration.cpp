@@ -62,10 +62,6 @@ class Sample {
 
 }  // namespace
 
-double sample_compression_ratio(const DataSpec& spec, std::uint32_t random_bytes) {
-  return Sample(spec).compression_ratio(random_bytes);
-}
-
 Calibration calibrate(const DataSpec& spec) {
   if (spec.compress == 1.0) return {spec.unit_bytes, 1.0};
 

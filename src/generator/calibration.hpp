@@ -17,7 +17,4 @@ struct Calibration {
 // thread-safe. Throws Error when C is beyond what the codec reaches at that chunk and unit.
 Calibration calibrate(const DataSpec& spec);
 
-// Compression ratio of a sample of distinct blocks with `random_bytes` random bytes per block.
-double sample_compression_ratio(const DataSpec& spec, std::uint32_t random_bytes);
-
 }  // namespace sdgen::detail
