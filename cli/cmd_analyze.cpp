@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "options.hpp"
 #include "sdgen/error.hpp"
+#include "sdgen/report.hpp"
 #include "sdgen/size.hpp"
 
 namespace sdgen::cli {
@@ -49,12 +50,7 @@ int run_analyze(const AnalyzeCommandOptions& o) {
     std::printf("compression, %s, deduplicated:  %.4f\n", codec.c_str(), r.unique_compression_ratio());
     std::printf("total reduction (dedup x compression):  %.4f\n", r.total_reduction());
   }
-  if (!o.json_path.empty()) {
-    nlohmann::json document = to_json(r, options);
-    document["command"] = "analyze";
-    document["paths"] = o.paths;
-    write_json_file(o.json_path, document);
-  }
+  if (!o.json_path.empty()) write_json_file(o.json_path, analysis_results(r, options, o.paths));
   return 0;
 }
 

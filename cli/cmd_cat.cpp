@@ -6,7 +6,7 @@
 #include "commands.hpp"
 #include "options.hpp"
 #include "sdgen/error.hpp"
-#include "sdgen/pipeline.hpp"
+#include "sdgen/dataset.hpp"
 #include "sdgen/size.hpp"
 
 namespace sdgen::cli {
@@ -21,7 +21,8 @@ struct CatOptions {
 int run_cat(const CatOptions& options) {
   const std::unique_ptr<Storage> out = open_storage("-", {});  // refuses a terminal
   const DataSpec spec = options.spec.data_spec();
-  const DataGenerator generator(spec, options.spec.layout());
+  const GeneratedObjects dataset(spec, options.spec.layout());
+  const DataGenerator& generator = dataset.generator();
   std::fprintf(stderr, "sdgen: seed %llu, %llu x %s, dedup %g, compress %g (%s, %s chunks, %s unit)\n",
                static_cast<unsigned long long>(spec.seed),
                static_cast<unsigned long long>(generator.layout().object_count),
@@ -30,12 +31,13 @@ int run_cat(const CatOptions& options) {
                format_bytes(spec.unit_bytes).c_str());
   const std::uint64_t chunk_bytes = parse_size(options.chunk, "chunk size");
   if (chunk_bytes == 0) throw_invalid("chunk size 0: must be at least 1 byte");
-  const std::uint64_t object_bytes = generator.layout().object_bytes;
   // Not zero-filled: the generator overwrites it, and faulting pages in twice shows at start-up.
-  const auto buffer = std::make_unique_for_overwrite<std::uint8_t[]>(std::clamp<std::uint64_t>(object_bytes, 1, chunk_bytes));
+  const auto buffer = std::make_unique_for_overwrite<std::uint8_t[]>(
+      std::clamp<std::uint64_t>(dataset.largest_object_bytes(), 1, chunk_bytes));
   FillThreads threads(options.threads);
-  for (std::uint64_t object = 0; object < generator.layout().object_count; ++object) {
-    GeneratedObject source(generator, object);
+  for (std::uint64_t object = 0; object < dataset.object_count(); ++object) {
+    const std::uint64_t object_bytes = dataset.object_bytes(object);
+    ObjectBytes source(dataset, object);
     const std::unique_ptr<ObjectWriter> writer = out->create("", object_bytes, source);
     for (std::uint64_t offset = 0; offset < object_bytes; offset += chunk_bytes) {
       const std::span<std::uint8_t> chunk(buffer.get(), std::min(chunk_bytes, object_bytes - offset));

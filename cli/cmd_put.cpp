@@ -5,8 +5,8 @@
 #include "commands.hpp"
 #include "options.hpp"
 #include "sdgen/error.hpp"
-#include "sdgen/manifest.hpp"
-#include "sdgen/pipeline.hpp"
+#include "sdgen/dataset.hpp"
+#include "sdgen/report.hpp"
 #include "sdgen/size.hpp"
 #include "transfer.hpp"
 
@@ -18,49 +18,13 @@ struct PutCommandOptions {
   SpecOptions spec;
   PipelineCliOptions pipeline;
   StorageCliOptions storage;
+  SelectionCliOptions selection;
   std::string name_template = kDefaultNameTemplate;
   std::string json_path;
   bool quiet = false;
 };
 
 constexpr std::size_t kFailuresListed = 10;
-
-nlohmann::json results_json(const PutCommandOptions& o, const DataGenerator& generator, const Storage& storage,
-                            const PutResult& r) {
-  const ExpectedBytes expected = generator.expected_bytes();
-  nlohmann::json errors = nlohmann::json::array();
-  for (const ObjectFailure& failure : r.failures)
-    errors.push_back({{"index", failure.index}, {"object", failure.name}, {"message", failure.message}});
-  return {
-      {"command", "put"},
-      {"target", storage.describe()},
-      {"sdgen_version", SDGEN_VERSION},
-      {"seed", generator.spec().seed},
-      {"spec", to_json(generator.spec())},
-      {"layout", {{"count", generator.layout().object_count}, {"size", generator.layout().object_bytes}}},
-      {"name_template", o.name_template},
-      {"expected",
-       {{"logical_bytes", expected.logical}, {"unique_bytes", expected.unique}, {"stored_bytes", expected.stored}}},
-      {"pipeline", to_json(r.effective)},
-      {"objects",
-       {{"requested", r.objects_requested},
-        {"written", r.objects_written},
-        {"failed", r.objects_failed},
-        {"skipped", r.objects_skipped}}},
-      {"interrupted", r.interrupted},
-      {"bytes", r.bytes_written},
-      {"bytes_transferred", r.bytes_transferred},
-      {"seconds", r.seconds},
-      {"mb_per_s", mb_per_s(r.bytes_written, r.seconds)},
-      {"ops_per_s", per_s(r.objects_written, r.seconds)},
-      {"latency",
-       {{"object_write", to_json(r.object_latency.summary())},
-        {"chunk_write", to_json(r.chunk_latency.summary())},
-        {"complete", to_json(r.complete_latency.summary())}}},
-      {"peak_rss_bytes", peak_resident_bytes()},
-      {"errors", errors},
-  };
-}
 
 void print_summary(std::FILE* out, const PutResult& r, const DataGenerator& generator) {
   std::fprintf(out, "wrote %llu of %llu objects, %s in %s: %.1f MB/s, %.1f objects/s\n",
@@ -97,38 +61,37 @@ int run_put(const PutCommandOptions& o) {
   const DataSpec spec = o.spec.data_spec();
   const DatasetLayout layout = o.spec.layout();
   const PipelineOptions pipeline = o.pipeline.pipeline_options();
-  const NameTemplate names(o.name_template, layout.object_count);
+  const ObjectSelection objects = o.selection.selection();
   const StorageOptions storage_options = o.storage.storage_options();
-  const DataGenerator generator(spec, layout);
+  const GeneratedObjects dataset(spec, layout, o.name_template, o.selection.name_prefix);
+  validate(objects, dataset.object_count());
+  const DataGenerator& generator = dataset.generator();
   const std::unique_ptr<Storage> storage = open_storage(o.uri, storage_options);
   // Standard output may carry the data; the report then goes to stderr.
   std::FILE* report = o.uri == "-" ? stderr : stdout;
 
   if (!o.quiet)
-    std::fprintf(report, "sdgen put %s: %llu x %s (%s), seed %llu, dedup %g, compress %g (%s at %s, unit %s)\n",
+    std::fprintf(report, "sdgen put %s: %llu x %s (%s), seed %llu, dedup %g, compress %g (%s at %s, unit %s)%s\n",
                  storage->describe().c_str(), static_cast<unsigned long long>(layout.object_count),
                  format_bytes(layout.object_bytes).c_str(), format_bytes(generator.expected_bytes().logical).c_str(),
                  static_cast<unsigned long long>(spec.seed), spec.dedup, spec.compress, spec.codec.name().c_str(),
-                 format_bytes(spec.codec_chunk_bytes).c_str(), format_bytes(spec.unit_bytes).c_str());
+                 format_bytes(spec.codec_chunk_bytes).c_str(), format_bytes(spec.unit_bytes).c_str(),
+                 objects.all() ? "" : (", objects " + objects.to_string()).c_str());
   else if (!o.spec.seed)
     std::fprintf(stderr, "sdgen: seed %llu\n", static_cast<unsigned long long>(spec.seed));
   std::fflush(report);
-
-  const StorageCapabilities capabilities = storage->capabilities();
-  // Written first: a put that fails half-way still leaves what verify needs to list the damage.
-  if (capabilities.readable && !capabilities.discards_data)
-    write_manifest(*storage, make_manifest(generator, o.name_template));
 
   TransferProgress progress;
   PutResult result;
   {
     InterruptToStop interrupt;
-    ProgressBar bar(progress, generator.expected_bytes().logical, layout.object_count, progress_wanted(o.quiet));
-    result = put_objects(*storage, generator, names, pipeline, &progress, interrupt.token());
+    ProgressBar bar(progress, generator.expected_bytes().logical, objects.count(layout.object_count),
+                    progress_wanted(o.quiet));
+    result = put_dataset(*storage, dataset, pipeline, objects, &progress, interrupt.token());
   }
   if (!o.quiet) print_summary(report, result, generator);
   print_failures(result);
-  if (!o.json_path.empty()) write_json_file(o.json_path, results_json(o, generator, *storage, result));
+  if (!o.json_path.empty()) write_json_file(o.json_path, put_results(*storage, dataset, objects, result));
   if (result.interrupted)
     throw_io("interrupted: " + std::to_string(result.objects_written) + " of " +
              std::to_string(result.objects_requested) + " objects written; " + std::to_string(result.objects_failed) +
@@ -149,6 +112,7 @@ void add_put_command(CLI::App& root, int& exit_code) {
   o->spec.add_to(*command);
   o->pipeline.add_to(*command, true);
   o->storage.add_to(*command, true);
+  o->selection.add_to(*command);
   command->add_option("--template", o->name_template, "Object names: {} = index (from 0), second {} = count")
       ->capture_default_str();
   command->add_option("--json", o->json_path, "Write the results as JSON to this file");

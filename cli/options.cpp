@@ -43,35 +43,15 @@ DatasetLayout SpecOptions::layout() const {
 
 nlohmann::json to_json(const DataSpec& spec) { return nlohmann::json::parse(format_spec(spec)); }
 
-nlohmann::json to_json(const AnalysisResult& r, const AnalyzeOptions& options) {
-  nlohmann::json j = {
-      {"unit_bytes", options.unit_bytes},
-      {"streams", r.streams},
-      {"bytes", r.bytes},
-      {"full_blocks", r.full_blocks},
-      {"distinct_blocks", r.distinct_blocks},
-      {"zero_blocks", r.zero_blocks},
-      {"tail_bytes", r.tail_bytes},
-      {"unique_bytes", r.unique_bytes},
-      {"dedup_ratio", r.dedup_ratio()},
-  };
-  if (options.measure_compression) {
-    j["codec"] = options.codec.name();
-    j["codec_chunk_bytes"] = options.codec_chunk_bytes;
-    j["raw_compressed_bytes"] = r.raw_compressed_bytes;
-    j["unique_compressed_bytes"] = r.unique_compressed_bytes;
-    j["raw_compression_ratio"] = r.raw_compression_ratio();
-    j["unique_compression_ratio"] = r.unique_compression_ratio();
-    j["total_reduction"] = r.total_reduction();
-  }
-  return j;
+void write_json_file(const std::string& path, const std::string& document) {
+  std::ofstream out(path);
+  out << document;
+  out.close();
+  if (!out) throw_io("--json " + path + ": cannot write: " + std::strerror(errno));
 }
 
 void write_json_file(const std::string& path, const nlohmann::json& document) {
-  std::ofstream out(path);
-  out << document.dump(2) << '\n';
-  out.close();
-  if (!out) throw_io("--json " + path + ": cannot write: " + std::strerror(errno));
+  write_json_file(path, document.dump(2) + "\n");
 }
 
 std::vector<unsigned> parse_thread_list(const std::string& text) {

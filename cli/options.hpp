@@ -31,9 +31,9 @@ struct SpecOptions {
 };
 
 nlohmann::json to_json(const DataSpec& spec);
-nlohmann::json to_json(const AnalysisResult& result, const AnalyzeOptions& options);
 
-// Writes `document` to `path` (pretty-printed); throws Error when the file cannot be written.
+// Writes a results document to `path`; throws Error when the file cannot be written.
+void write_json_file(const std::string& path, const std::string& document);
 void write_json_file(const std::string& path, const nlohmann::json& document);
 
 // Parses "1,2,4" into thread counts >= 1.

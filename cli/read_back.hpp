@@ -13,6 +13,7 @@ struct ReadBackOptions {
   std::string uri;
   PipelineCliOptions pipeline;
   StorageCliOptions storage;
+  SelectionCliOptions selection;
   bool verify = false;
   std::string json_path;
   bool quiet = false;

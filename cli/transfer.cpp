@@ -1,7 +1,6 @@
 #include "transfer.hpp"
 
 #include <pthread.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -62,6 +61,17 @@ StorageOptions StorageCliOptions::storage_options() const {
   options.multipart_threshold = parse_size(multipart_threshold, "multipart threshold");
   if (options.part_bytes == 0) throw_invalid("part size 0: must be at least 1 byte");
   return options;
+}
+
+void SelectionCliOptions::add_to(CLI::App& command) {
+  command.add_option("--objects", objects,
+                     "Only these objects of the dataset, FIRST:END[:STRIDE] as a Python slice (0:100, 100:, 1::2)");
+  command.add_option("--name-prefix", name_prefix,
+                     "Raw prefix in front of every object name and the manifest's (datasets side by side)");
+}
+
+ObjectSelection SelectionCliOptions::selection() const {
+  return objects.empty() ? ObjectSelection{} : ObjectSelection::parse(objects, "--objects");
 }
 
 namespace {
@@ -158,19 +168,6 @@ void ProgressBar::draw(double seconds) const {
   std::fflush(stderr);
 }
 
-nlohmann::json to_json(const LatencySummary& latency) {
-  return {{"count", latency.count}, {"mean_s", latency.mean_s},  {"p50_s", latency.p50_s}, {"p90_s", latency.p90_s},
-          {"p99_s", latency.p99_s}, {"p99_9_s", latency.p999_s}, {"max_s", latency.max_s}};
-}
-
-nlohmann::json to_json(const PipelineOptions& effective) {
-  return {{"jobs", effective.jobs},
-          {"threads", effective.threads},
-          {"chunk_bytes", effective.chunk_bytes},
-          {"queue_depth", effective.queue_depth},
-          {"keep_going", effective.keep_going}};
-}
-
 std::string format_seconds(double seconds) {
   char text[32];
   if (seconds < 1e-6)
@@ -190,18 +187,6 @@ std::string format_latency(const LatencySummary& latency) {
   return "p50 " + format_seconds(latency.p50_s) + ", p90 " + format_seconds(latency.p90_s) + ", p99 " +
          format_seconds(latency.p99_s) + ", p99.9 " + format_seconds(latency.p999_s) + ", max " +
          format_seconds(latency.max_s);
-}
-
-double mb_per_s(std::uint64_t bytes, double seconds) {
-  return seconds > 0 ? static_cast<double>(bytes) / seconds / 1e6 : 0;
-}
-
-double per_s(std::uint64_t count, double seconds) { return seconds > 0 ? static_cast<double>(count) / seconds : 0; }
-
-std::uint64_t peak_resident_bytes() {
-  rusage usage{};
-  ::getrusage(RUSAGE_SELF, &usage);
-  return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;  // Linux reports KiB
 }
 
 }  // namespace sdgen::cli

@@ -7,13 +7,13 @@
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
-#include <nlohmann/json.hpp>
 #include <stop_token>
 #include <string>
 #include <thread>
 
 #include "sdgen/latency.hpp"
 #include "sdgen/pipeline.hpp"
+#include "sdgen/report.hpp"
 #include "sdgen/storage.hpp"
 
 namespace sdgen::cli {
@@ -42,6 +42,16 @@ struct StorageCliOptions {
 
   void add_to(CLI::App& command, bool writing);
   StorageOptions storage_options() const;
+};
+
+// --objects (which objects of the dataset a run covers) and --name-prefix (a raw prefix in front
+// of every object name and the manifest's, for datasets kept side by side in one directory).
+struct SelectionCliOptions {
+  std::string objects;
+  std::string name_prefix;
+
+  void add_to(CLI::App& command);
+  ObjectSelection selection() const;  // all objects when --objects is not given
 };
 
 // A one-line progress bar on stderr, redrawn a few times a second by its own thread: bytes,
@@ -85,17 +95,8 @@ class InterruptToStop {
 
 bool progress_wanted(bool quiet);  // stderr is a terminal and the user did not ask for quiet
 
-nlohmann::json to_json(const LatencySummary& latency);
-nlohmann::json to_json(const PipelineOptions& effective);
-
 // "p50 1.20 ms  p90 ...  max 4.1 ms" for the summary.
 std::string format_latency(const LatencySummary& latency);
 std::string format_seconds(double seconds);
-// Megabytes (1e6) per second, guarded against a zero duration.
-double mb_per_s(std::uint64_t bytes, double seconds);
-double per_s(std::uint64_t count, double seconds);
-
-// The process's peak resident memory so far, in bytes.
-std::uint64_t peak_resident_bytes();
 
 }  // namespace sdgen::cli

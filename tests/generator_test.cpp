@@ -384,7 +384,7 @@ TEST(GeneratorDedup, StatedCountsMatchTheGeneratedData) {
     SCOPED_TRACE(describe(g));
     const std::uint64_t unit = c.spec.unit, count = c.layout.object_count;
     const std::uint64_t full = c.layout.object_bytes / unit, tail = c.layout.object_bytes % unit;
-    EXPECT_EQ(g.full_blocks_per_object(), full);
+    EXPECT_EQ(g.full_blocks_of(0), full);
     EXPECT_EQ(g.total_full_blocks(), full * count);
     const auto rounded = [&](std::uint64_t n) {
       return n == 0 ? 0 : std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(static_cast<double>(n) / c.spec.dedup)));

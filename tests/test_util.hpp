@@ -80,7 +80,7 @@ inline std::uint64_t duplicate_blocks(std::span<const std::uint8_t> data, std::s
 }
 
 inline Bytes generate_object(const DataGenerator& generator, std::uint64_t object) {
-  Bytes out(generator.layout().object_bytes);
+  Bytes out(generator.layout().size_of(object));
   generator.fill(object, 0, out);
   return out;
 }

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "sdgen/dataset.hpp"
 #include "sdgen/error.hpp"
 #include "test_util.hpp"
 
@@ -29,6 +30,12 @@ DataGenerator make_generator(double dedup = 2, std::uint64_t seed = 1) {
   spec.random_bytes_per_block = 1500;
   spec.seed = seed;
   return DataGenerator(spec, {3, kObjectBytes});
+}
+
+// verify_range over the generator's objects (names play no part in verification).
+VerifyResult verify_range(const DataGenerator& generator, std::uint64_t object, std::uint64_t offset,
+                          std::span<const std::uint8_t> data) {
+  return sdgen::verify_range(GeneratedObjects(generator, "o{}"), object, offset, data);
 }
 
 TEST(Verify, CorrectDataIsOk) {

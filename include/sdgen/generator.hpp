@@ -55,7 +55,8 @@ class DataGenerator {
 
   // The calibrated random bytes per distinct block (unit_bytes when C = 1).
   std::uint32_t random_bytes_per_block() const { return random_bytes_; }
-  std::uint64_t full_blocks_per_object() const { return full_blocks_; }
+  // Full unit blocks of object `object`, and of the whole dataset.
+  std::uint64_t full_blocks_of(std::uint64_t object) const { return layout_.size_of(object) / spec_.unit_bytes; }
   std::uint64_t total_full_blocks() const;
   // Distinct full blocks in the dataset (both scopes).
   std::uint64_t distinct_full_blocks() const;
@@ -71,7 +72,6 @@ class DataGenerator {
   DataSpec spec_;
   DatasetLayout layout_;
   std::shared_ptr<const Plan> plan_;
-  std::uint64_t full_blocks_ = 0;
   std::uint32_t random_bytes_ = 0;
 };
 

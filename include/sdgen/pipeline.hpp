@@ -27,28 +27,27 @@
 
 #include <atomic>
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <stop_token>
 #include <string>
 #include <vector>
 
-#include "sdgen/generator.hpp"
 #include "sdgen/latency.hpp"
+#include "sdgen/source.hpp"
 #include "sdgen/storage.hpp"
 #include "sdgen/verify.hpp"
 
 namespace sdgen {
 
-// Object `object` of a dataset as a writer's source: any range regenerated on demand (an S3 part
-// retried after a 503) instead of kept in memory.
-class GeneratedObject final : public ByteSource {
+// One object of a source as a writer's ByteSource: any range produced again on demand (an S3
+// part retried after a 503) instead of kept in memory.
+class ObjectBytes final : public ByteSource {
  public:
-  GeneratedObject(const DataGenerator& generator, std::uint64_t object) : generator_(generator), object_(object) {}
-  void read_at(std::uint64_t offset, std::span<std::uint8_t> out) override { generator_.fill(object_, offset, out); }
+  ObjectBytes(const ObjectSource& source, std::uint64_t object) : source_(source), object_(object) {}
+  void read_at(std::uint64_t offset, std::span<std::uint8_t> out) override { source_.fill(object_, offset, out); }
 
  private:
-  const DataGenerator& generator_;
+  const ObjectSource& source_;
   std::uint64_t object_;
 };
 
@@ -73,26 +72,6 @@ struct PipelineOptions {
 
 // Throws Error naming the first field out of range.
 void validate(const PipelineOptions& options);
-
-// Object names from a template: the first "{}" becomes the object index (0-based), a second
-// "{}" the object count: "obj_{}_of_{}.dat" -> obj_0_of_10.dat ... obj_9_of_10.dat. With more
-// than one object the template needs the index placeholder, or every name would be the same.
-class NameTemplate {
- public:
-  // Throws Error for an empty template, braces other than "{}", more than two placeholders, or a
-  // missing index placeholder when object_count > 1.
-  NameTemplate(std::string text, std::uint64_t object_count);
-
-  std::string name(std::uint64_t index) const;
-  const std::string& text() const { return text_; }
-
- private:
-  std::string text_;
-  std::uint64_t object_count_;
-  std::vector<std::string> literals_;  // the text around the placeholders: placeholders + 1 pieces
-};
-
-inline constexpr const char* kDefaultNameTemplate = "obj_{}_of_{}.dat";
 
 // Live counters for a progress display; the pipeline only adds to them (relaxed atomics).
 struct TransferProgress {
@@ -123,18 +102,12 @@ struct PutResult {
   bool interrupted = false;             // `stop` was requested before the end
 };
 
-// Writes every object of the generator's layout, named by `names`. Never throws for a failed
-// object (see PutResult::failures); throws Error only for bad options or memory exhaustion.
-PutResult put_objects(Storage& storage, const DataGenerator& generator, const NameTemplate& names,
-                      const PipelineOptions& options, TransferProgress* progress = nullptr, std::stop_token stop = {});
-
-// One object to read: its name, its index in the generator's dataset (for verification) and,
-// when known, the size it should have.
-struct ObjectToRead {
-  std::uint64_t index = 0;
-  std::string name;
-  std::optional<std::uint64_t> expected_bytes;
-};
+// Writes the selected objects of `source` (all by default) under their names. Never throws for a
+// failed object (see PutResult::failures); throws Error only for bad options or selections, or
+// memory exhaustion.
+PutResult put_objects(Storage& storage, const ObjectSource& source, const PipelineOptions& options,
+                      const ObjectSelection& objects = {}, TransferProgress* progress = nullptr,
+                      std::stop_token stop = {});
 
 enum class ObjectStatus {
   ok,
@@ -175,12 +148,12 @@ struct GetResult {
   bool all_ok() const { return problems.empty(); }
 };
 
-// Reads objects object_at(0) ... object_at(count - 1) (called from reader threads, concurrently).
-// With `verify_against`, compares each byte with what that generator produces for the object's
-// index. Never throws for a bad object (see GetResult::problems); throws Error for bad options or
-// storage that cannot be read at all.
-GetResult get_objects(Storage& storage, std::uint64_t count,
-                      const std::function<ObjectToRead(std::uint64_t)>& object_at, const DataGenerator* verify_against,
-                      const PipelineOptions& options, TransferProgress* progress = nullptr, std::stop_token stop = {});
+// Reads the selected objects of `source` back (by name; each should have the source's size) and,
+// with `verify`, compares every byte with what the source produces for it. Never throws for a bad
+// object (see GetResult::problems); throws Error for bad options or selections, verification
+// against a source without content, or storage that cannot be read at all.
+GetResult get_objects(Storage& storage, const ObjectSource& source, bool verify, const PipelineOptions& options,
+                      const ObjectSelection& objects = {}, TransferProgress* progress = nullptr,
+                      std::stop_token stop = {});
 
 }  // namespace sdgen

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sdgen/codec.hpp"
 
@@ -43,9 +44,27 @@ struct DataSpec {
   std::optional<std::uint32_t> random_bytes_per_block{};
 };
 
+// How many objects a dataset has and how large each one is.
+//
+// Fixed (the default): object_count objects of object_bytes each. Per object: object_sizes holds
+// one size per object (object_count must equal its length; object_bytes is then ignored and
+// should stay 0). The generator keeps the global block index exact either way: closed forms for a
+// fixed layout (no memory per object), prefix sums of full blocks and of distinct blocks for a
+// per-object one (16 bytes per object in the generator, plus the 8 of the size here).
 struct DatasetLayout {
   std::uint64_t object_count = 1;
   std::uint64_t object_bytes = 0;
+  std::vector<std::uint64_t> object_sizes{};
+
+  // A layout of one size per object.
+  static DatasetLayout per_object(std::vector<std::uint64_t> sizes);
+
+  bool fixed() const { return object_sizes.empty(); }
+  // The size of object `object` (< object_count; not checked).
+  std::uint64_t size_of(std::uint64_t object) const { return fixed() ? object_bytes : object_sizes[object]; }
+  std::uint64_t total_bytes() const;
+  std::uint64_t largest_object_bytes() const;
+  std::uint64_t smallest_object_bytes() const;
 };
 
 // Throws Error naming the first field that is out of range or the request that cannot hold

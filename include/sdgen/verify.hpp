@@ -1,11 +1,11 @@
-// Compares bytes read back from storage with what the generator produces for that position.
+// Compares bytes read back from storage with what a source (the generator) produces there.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <span>
 
-#include "sdgen/generator.hpp"
+#include "sdgen/source.hpp"
 
 namespace sdgen {
 
@@ -19,9 +19,10 @@ struct VerifyResult {
   void merge(const VerifyResult& later);
 };
 
-// Checks `data`, which claims to be bytes [offset, offset + data.size()) of `object`.
-// A block straddling two calls is counted once per call it is bad in. Thread-safe.
-VerifyResult verify_range(const DataGenerator& generator, std::uint64_t object, std::uint64_t offset,
+// Checks `data`, which claims to be bytes [offset, offset + data.size()) of `object`, counting
+// bad blocks of source.check_unit_bytes(). A block straddling two calls is counted once per call
+// it is bad in. Thread-safe.
+VerifyResult verify_range(const ObjectSource& source, std::uint64_t object, std::uint64_t offset,
                           std::span<const std::uint8_t> data);
 
 }  // namespace sdgen

@@ -12,9 +12,9 @@ void VerifyResult::merge(const VerifyResult& later) {
   if (!first_bad_offset) first_bad_offset = later.first_bad_offset;
 }
 
-VerifyResult verify_range(const DataGenerator& generator, std::uint64_t object, std::uint64_t offset,
+VerifyResult verify_range(const ObjectSource& source, std::uint64_t object, std::uint64_t offset,
                           std::span<const std::uint8_t> data) {
-  const std::uint64_t unit = generator.spec().unit_bytes;
+  const std::uint64_t unit = std::max<std::uint32_t>(1, source.check_unit_bytes());
   thread_local std::vector<std::uint8_t> expected;
   expected.resize(std::min<std::size_t>(data.size(), std::size_t{1} << 20));
   VerifyResult result;
@@ -22,7 +22,7 @@ VerifyResult verify_range(const DataGenerator& generator, std::uint64_t object, 
   std::uint64_t last_bad_block = UINT64_MAX;
   for (std::size_t done = 0; done < data.size();) {
     const std::size_t piece = std::min(expected.size(), data.size() - done);
-    generator.fill(object, offset + done, {expected.data(), piece});
+    source.fill(object, offset + done, {expected.data(), piece});
     if (std::memcmp(expected.data(), data.data() + done, piece) != 0) {
       // Slow path only where something differs: find every bad block in this piece.
       for (std::size_t at = 0; at < piece;) {

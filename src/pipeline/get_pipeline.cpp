@@ -41,25 +41,25 @@ struct ReaderTally {
 
 class GetRun {
  public:
-  GetRun(Storage& storage, std::uint64_t count, const std::function<ObjectToRead(std::uint64_t)>& object_at,
-         const DataGenerator* generator, const PipelineOptions& options, TransferProgress* progress,
-         std::stop_token stop)
+  GetRun(Storage& storage, const ObjectSource& source, bool verify, const ObjectSelection& selection,
+         const PipelineOptions& options, TransferProgress* progress, std::stop_token stop)
       : storage_(storage),
-        object_at_(object_at),
-        generator_(generator),
+        source_(source),
+        verify_(verify),
+        selection_(selection),
         progress_(progress),
         stop_(std::move(stop)),
         capabilities_(storage.capabilities()),
-        object_count_(count),
-        unit_bytes_(generator ? generator->spec().unit_bytes : 0),
-        options_(detail::effective_options(options, capabilities_, count,
-                                           generator ? generator->layout().object_bytes : UINT64_MAX, unit_bytes_)),
+        object_count_(selection.count(source.object_count())),
+        unit_bytes_(verify ? source.check_unit_bytes() : 0),
+        options_(detail::effective_options(options, capabilities_, object_count_, source.largest_object_bytes(),
+                                           unit_bytes_)),
         pool_(options_.queue_depth, options_.chunk_bytes, detail::pool_alignment(capabilities_)),
         checks_(options_.queue_depth) {}
 
   GetResult run() {
     std::vector<ReaderTally> tallies(options_.jobs);
-    const unsigned checkers = generator_ ? options_.threads : 0;
+    const unsigned checkers = verify_ ? options_.threads : 0;
     const auto start = Clock::now();
     {
       std::vector<std::jthread> checker_threads;
@@ -75,7 +75,7 @@ class GetRun {
         reader_threads.emplace_back([this, &tallies, r] { read(tallies[r]); });
     }
     result_.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    result_.verified = generator_ != nullptr;
+    result_.verified = verify_;
     result_.objects_requested = object_count_;
     result_.interrupted = stop_.stop_requested();
     result_.objects_skipped = object_count_ - result_.objects_ok - result_.problems.size();
@@ -96,16 +96,16 @@ class GetRun {
       if (stop_.stop_requested()) return;
       const std::uint64_t position = next_object_.fetch_add(1, std::memory_order_relaxed);
       if (position >= object_count_) return;
-      read_object(object_at_(position), tally);
+      read_object(selection_.object(position), tally);
     }
   }
 
-  void read_object(ObjectToRead target, ReaderTally& tally) {
+  void read_object(std::uint64_t index, ReaderTally& tally) {
     auto object = std::make_shared<ObjectBeingRead>();
     ObjectCheck& check = object->check;
-    check.index = target.index;
-    check.name = std::move(target.name);
-    check.expected_bytes = target.expected_bytes;
+    check.index = index;
+    check.name = source_.object_name(index);
+    check.expected_bytes = source_.object_bytes(index);
     const auto start = Clock::now();
     std::optional<std::uint64_t> size;
     try {
@@ -156,7 +156,7 @@ class GetRun {
       }
       tally.bytes_read += wanted;
       if (progress_) progress_->bytes.fetch_add(wanted, std::memory_order_relaxed);
-      if (generator_) {
+      if (verify_) {
         {
           std::lock_guard lock(object->mutex);
           ++object->pending_checks;
@@ -183,7 +183,7 @@ class GetRun {
   void check() {
     while (std::optional<CheckTask> task = checks_.pop()) {
       const VerifyResult found =
-          verify_range(*generator_, task->object->check.index, task->offset, {task->buffer.data(), task->bytes});
+          verify_range(source_, task->object->check.index, task->offset, {task->buffer.data(), task->bytes});
       task->buffer.release();
       ObjectBeingRead& object = *task->object;
       bool finished = false;
@@ -230,8 +230,9 @@ class GetRun {
   }
 
   Storage& storage_;
-  const std::function<ObjectToRead(std::uint64_t)>& object_at_;
-  const DataGenerator* generator_;
+  const ObjectSource& source_;
+  const bool verify_;
+  const ObjectSelection selection_;
   TransferProgress* progress_;
   const std::stop_token stop_;
   const StorageCapabilities capabilities_;
@@ -247,14 +248,16 @@ class GetRun {
 
 }  // namespace
 
-GetResult get_objects(Storage& storage, std::uint64_t count,
-                      const std::function<ObjectToRead(std::uint64_t)>& object_at, const DataGenerator* verify_against,
-                      const PipelineOptions& options, TransferProgress* progress, std::stop_token stop) {
+GetResult get_objects(Storage& storage, const ObjectSource& source, bool verify, const PipelineOptions& options,
+                      const ObjectSelection& objects, TransferProgress* progress, std::stop_token stop) {
   validate(options);
+  validate(objects, source.object_count());
+  if (verify && !source.has_content())
+    throw_invalid(storage.describe() + ": nothing to verify against (the objects' content is not known)");
   const StorageCapabilities capabilities = storage.capabilities();
   if (capabilities.discards_data || !capabilities.readable)
     throw_invalid(storage.describe() + ": this storage cannot be read back");
-  return GetRun(storage, count, object_at, verify_against, options, progress, std::move(stop)).run();
+  return GetRun(storage, source, verify, objects, options, progress, std::move(stop)).run();
 }
 
 }  // namespace sdgen

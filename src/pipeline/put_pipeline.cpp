@@ -66,23 +66,25 @@ struct WriterTally {
 
 class PutRun {
  public:
-  PutRun(Storage& storage, const DataGenerator& generator, const NameTemplate& names, const PipelineOptions& options,
+  PutRun(Storage& storage, const ObjectSource& source, const ObjectSelection& selection, const PipelineOptions& options,
          TransferProgress* progress, std::stop_token stop)
       : storage_(storage),
-        generator_(generator),
-        names_(names),
+        source_(source),
+        selection_(selection),
         progress_(progress),
         stop_(std::move(stop)),
         capabilities_(storage.capabilities()),
-        object_count_(generator.layout().object_count),
-        object_bytes_(generator.layout().object_bytes),
-        options_(detail::effective_options(options, capabilities_, object_count_, object_bytes_, 0)),
+        object_count_(selection.count(source.object_count())),
+        largest_object_bytes_(source.largest_object_bytes()),
+        options_(detail::effective_options(options, capabilities_, object_count_, largest_object_bytes_, 0)),
         pool_(options_.queue_depth, options_.chunk_bytes, detail::pool_alignment(capabilities_)) {}
 
   PutResult run() {
-    const std::uint64_t chunks_per_object = (object_bytes_ + options_.chunk_bytes - 1) / options_.chunk_bytes;
-    unsigned generators =
-        static_cast<unsigned>(std::clamp<std::uint64_t>(chunks_per_object * object_count_, 1, options_.threads));
+    // No more generators than chunks (bounded by the largest object's: a bound is all it takes).
+    const std::uint64_t chunks_per_object = (largest_object_bytes_ + options_.chunk_bytes - 1) / options_.chunk_bytes;
+    const std::uint64_t most_chunks =
+        chunks_per_object > UINT64_MAX / std::max<std::uint64_t>(1, object_count_) ? UINT64_MAX : chunks_per_object * object_count_;
+    unsigned generators = static_cast<unsigned>(std::clamp<std::uint64_t>(most_chunks, 1, options_.threads));
     // Writers to storage that discards data have no I/O to overlap: they generate whenever they
     // would wait, so each counts as one of the `threads` (more generating threads than that only
     // crowd the CPUs). One dedicated generator stays, so writers never wait on each other.
@@ -172,7 +174,7 @@ class PutRun {
     const std::size_t bytes = static_cast<std::size_t>(std::min(options_.chunk_bytes, object.size - offset));
     std::string error;
     try {
-      generator_.fill(object.index, offset, {buffer.data(), bytes});
+      source_.fill(object.index, offset, {buffer.data(), bytes});
     } catch (const std::exception& e) {
       error = e.what();
     }
@@ -182,20 +184,21 @@ class PutRun {
   void write(WriterTally& tally) {
     for (;;) {
       if (stop_starting_.load(std::memory_order_relaxed) || stop_.stop_requested()) return;
-      const std::uint64_t index = next_object_.fetch_add(1, std::memory_order_relaxed);
-      if (index >= object_count_) return;
-      write_object(index, tally);
+      const std::uint64_t position = next_object_.fetch_add(1, std::memory_order_relaxed);
+      if (position >= object_count_) return;
+      write_object(selection_.object(position), tally);
     }
   }
 
   void write_object(std::uint64_t index, WriterTally& tally) {
-    const std::string name = names_.name(index);
-    GeneratedObject source(generator_, index);
+    const std::string name = source_.object_name(index);
+    const std::uint64_t object_bytes = source_.object_bytes(index);
+    ObjectBytes bytes(source_, index);
     const auto start = Clock::now();
     std::unique_ptr<ObjectWriter> writer;
     try {
-      writer = storage_.create(name, object_bytes_, source);
-      if (object_bytes_ > 0) write_chunks(index, *writer, tally);
+      writer = storage_.create(name, object_bytes, bytes);
+      if (object_bytes > 0) write_chunks(index, name, object_bytes, *writer, tally);
       if (stop_.stop_requested()) throw_io("interrupted before completion");
       const auto complete_start = Clock::now();
       writer->complete();
@@ -209,12 +212,13 @@ class PutRun {
     }
     tally.object_latency.record(Clock::now() - start);
     ++tally.written;
-    tally.bytes_written += object_bytes_;
+    tally.bytes_written += object_bytes;
     if (progress_) progress_->objects.fetch_add(1, std::memory_order_relaxed);
   }
 
-  void write_chunks(std::uint64_t index, ObjectWriter& writer, WriterTally& tally) {
-    auto object = std::make_shared<ObjectInFlight>(index, object_bytes_, options_.chunk_bytes, options_.queue_depth);
+  void write_chunks(std::uint64_t index, const std::string& name, std::uint64_t object_bytes, ObjectWriter& writer,
+                    WriterTally& tally) {
+    auto object = std::make_shared<ObjectInFlight>(index, object_bytes, options_.chunk_bytes, options_.queue_depth);
     // The writer fills its object's first chunk itself when a buffer is free: an object of one
     // chunk then needs no hand-off between threads at all (millions of small objects), and a
     // large one starts writing while the generators fill what follows.
@@ -238,7 +242,7 @@ class PutRun {
     try {
       for (std::uint64_t chunk = 0; chunk < object->chunk_count; ++chunk) {
         FilledChunk filled = chunk == 0 && first.ready ? std::move(first) : take_chunk(*object, chunk);
-        if (!filled.error.empty()) throw Error(ErrorKind::io, "generating " + names_.name(index) + ": " + filled.error);
+        if (!filled.error.empty()) throw Error(ErrorKind::io, "generating " + name + ": " + filled.error);
         if (stop_.stop_requested())
           throw_io("interrupted after " + std::to_string(chunk * options_.chunk_bytes) + " bytes");
         const auto write_start = Clock::now();
@@ -291,13 +295,13 @@ class PutRun {
   }
 
   Storage& storage_;
-  const DataGenerator& generator_;
-  const NameTemplate& names_;
+  const ObjectSource& source_;
+  const ObjectSelection selection_;
   TransferProgress* progress_;
   const std::stop_token stop_;
   const StorageCapabilities capabilities_;
-  const std::uint64_t object_count_;
-  const std::uint64_t object_bytes_;
+  const std::uint64_t object_count_;  // selected
+  const std::uint64_t largest_object_bytes_;
   const PipelineOptions options_;
   detail::BufferPool pool_;
 
@@ -312,10 +316,11 @@ class PutRun {
 
 }  // namespace
 
-PutResult put_objects(Storage& storage, const DataGenerator& generator, const NameTemplate& names,
-                      const PipelineOptions& options, TransferProgress* progress, std::stop_token stop) {
+PutResult put_objects(Storage& storage, const ObjectSource& source, const PipelineOptions& options,
+                      const ObjectSelection& objects, TransferProgress* progress, std::stop_token stop) {
   validate(options);
-  return PutRun(storage, generator, names, options, progress, std::move(stop)).run();
+  validate(objects, source.object_count());
+  return PutRun(storage, source, objects, options, progress, std::move(stop)).run();
 }
 
 }  // namespace sdgen

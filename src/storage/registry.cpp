@@ -44,8 +44,12 @@ std::unique_ptr<Storage> open_storage(const std::string& uri, const StorageOptio
   if (separator == std::string::npos)
     throw_invalid("target '" + uri + "': no scheme (use " + std::string(kKnownTargets) + ")");
   const std::string_view scheme = std::string_view(uri).substr(0, separator);
+  // Targets are directories (SPEC section 9): s3://b/run1 is s3://b/run1/, as the AWS CLI, rclone
+  // and fio read it. A raw name prefix is the dataset layer's --name-prefix, not a path.
+  const bool has_path = uri.size() > separator + 3;
+  const std::string target = has_path && scheme != "null" && uri.back() != '/' ? uri + "/" : uri;
   for (const Scheme& entry : kSchemes)
-    if (entry.name == scheme) return entry.open(uri, options);
+    if (entry.name == scheme) return entry.open(target, options);
   throw_invalid("target '" + uri + "': unknown scheme '" + std::string(scheme) + "' (use " +
                 std::string(kKnownTargets) + ")");
 }

@@ -156,18 +156,21 @@ TEST_P(FileBackends, CreatesDirectoriesAndListsByPrefix) {
   EXPECT_EQ(storage_->list("a/").size(), 1u);
 }
 
-TEST_P(FileBackends, NamePrefixInTheUri) {
-  auto prefixed = open_storage(GetParam() + "://" + dir_.path() + "/run1-", {});
-  prefixed->put_bytes("x", pattern(10, 1));
-  EXPECT_TRUE(std::filesystem::exists(dir_.file("run1-x")));
-  storage_->put_bytes("run2-y", pattern(10, 1));
-  const std::vector<ObjectInfo> listed = prefixed->list("");
+// Targets are directories: with or without the trailing slash, and whether it exists yet or not.
+TEST_P(FileBackends, TargetWithoutTrailingSlashIsADirectory) {
+  auto run1 = open_storage(GetParam() + "://" + dir_.path() + "/run1", {});
+  EXPECT_EQ(run1->describe(), GetParam() + "://" + dir_.path() + "/run1/");
+  run1->put_bytes("x", pattern(10, 1));
+  EXPECT_TRUE(std::filesystem::exists(dir_.file("run1/x")));
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("run1x")));
+  auto same = open_storage(GetParam() + "://" + dir_.path() + "/run1/", {});
+  EXPECT_EQ(same->size_of("x"), 10u);
+  const std::vector<ObjectInfo> listed = same->list("");
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0].name, "x");
-  // An existing directory without the trailing slash is still that directory.
-  auto directory = open_storage(GetParam() + "://" + dir_.path(), {});
-  EXPECT_EQ(directory->describe(), GetParam() + "://" + dir_.path() + "/");
-  EXPECT_EQ(directory->size_of("run1-x"), 10u);
+  auto existing = open_storage(GetParam() + "://" + dir_.path(), {});
+  EXPECT_EQ(existing->describe(), GetParam() + "://" + dir_.path() + "/");
+  EXPECT_EQ(existing->size_of("run1/x"), 10u);
 }
 
 TEST_P(FileBackends, MissingObjectsAndUnreadableTargets) {

@@ -12,7 +12,7 @@
 #include <set>
 
 #include "sdgen/manifest.hpp"
-#include "sdgen/pipeline.hpp"
+#include "sdgen/dataset.hpp"
 #include "storage_test_support.hpp"
 
 namespace sdgen {
@@ -44,12 +44,7 @@ GetResult verify_all(Storage& storage, const DataGenerator& generator, const Nam
   PipelineOptions options;
   options.chunk_bytes = 64 * KiB;
   options.threads = 2;
-  return get_objects(
-      storage, generator.layout().object_count,
-      [&](std::uint64_t i) {
-        return ObjectToRead{i, names.name(i), generator.layout().object_bytes};
-      },
-      &generator, options);
+  return get_objects(storage, GeneratedObjects(generator, names.text()), true, options);
 }
 
 class FilePipeline : public ::testing::TestWithParam<std::string> {
@@ -77,7 +72,7 @@ TEST_P(FilePipeline, PutThenReadBackByteExact) {
     options.queue_depth = 3;
     options.jobs = 3;
     options.threads = 2;
-    const PutResult result = put_objects(*storage_, generator, names, options);
+    const PutResult result = put_objects(*storage_, GeneratedObjects(generator, names.text()), options);
     ASSERT_EQ(result.objects_written, count) << (result.failures.empty() ? "" : result.failures[0].message);
     for (std::uint64_t i = 0; i < count; ++i)
       EXPECT_EQ(read_file(dir_.file(names.name(i))), test::generate_object(generator, i)) << names.name(i);
@@ -90,7 +85,7 @@ TEST_P(FilePipeline, VerifyFindsCorruptionDeletionAndTruncation) {
   const std::uint64_t count = 5;
   const DataGenerator generator(spec_with(1, 1, 42), {count, 256 * KiB});
   const NameTemplate names(kDefaultNameTemplate, count);
-  ASSERT_EQ(put_objects(*storage_, generator, names, {}).objects_written, count);
+  ASSERT_EQ(put_objects(*storage_, GeneratedObjects(generator, names.text()), {}).objects_written, count);
   {
     std::fstream file(dir_.file("obj_1_of_5.dat"), std::ios::in | std::ios::out | std::ios::binary);
     file.seekg(100000);
@@ -149,7 +144,7 @@ TEST_F(SmallFileSystem, DiskFullIsReportedAndNothingUnwrittenIsCounted) {
       options.chunk_bytes = 64 * KiB;
       options.jobs = 2;
       options.keep_going = keep_going;
-      const PutResult result = put_objects(*storage, generator, names, options);
+      const PutResult result = put_objects(*storage, GeneratedObjects(generator, names.text()), options);
       SCOPED_TRACE(scheme + (keep_going ? " keep going" : " stop"));
       ASSERT_FALSE(result.failures.empty());
       EXPECT_NE(result.failures[0].message.find("No space left on device"), std::string::npos)
@@ -203,7 +198,7 @@ TEST(MemoryBound, LargeObjectToNullStaysWithinThePool) {
     reset << "5";  // resets VmHWM (the peak) to the current resident size (Linux >= 4.0)
   }
   const std::uint64_t before_kib = status_kib("VmRSS:");
-  const PutResult result = put_objects(*storage, generator, NameTemplate("big", 1), options);
+  const PutResult result = put_objects(*storage, GeneratedObjects(generator, "big"), options);
   const std::uint64_t peak_kib = status_kib("VmHWM:");
   ASSERT_EQ(result.objects_written, 1u);
   ASSERT_EQ(result.bytes_written, object_bytes);

@@ -3,7 +3,7 @@
 // everything else back clean.
 #include <gtest/gtest.h>
 
-#include "sdgen/pipeline.hpp"
+#include "sdgen/dataset.hpp"
 #include "storage_test_support.hpp"
 
 namespace sdgen {
@@ -24,18 +24,13 @@ class GetPipeline : public ::testing::Test {
     options.chunk_bytes = 16 * KiB;
     options.queue_depth = 4;
     options.threads = 2;
-    const PutResult put = put_objects(storage_, generator_, names_, options);
+    const PutResult put = put_objects(storage_, objects_, options);
     ASSERT_EQ(put.objects_written, kCount);
   }
 
   GetResult get(bool verify, PipelineOptions options = {}) {
     options.threads = options.threads ? options.threads : 2;
-    return get_objects(
-        storage_, kCount,
-        [&](std::uint64_t i) {
-          return ObjectToRead{i, names_.name(i), kSize};
-        },
-        verify ? &generator_ : nullptr, options);
+    return get_objects(storage_, objects_, verify, options);
   }
 
   static DataSpec spec() {
@@ -46,8 +41,9 @@ class GetPipeline : public ::testing::Test {
     return s;
   }
 
-  const DataGenerator generator_{spec(), {kCount, kSize}};
-  const NameTemplate names_{"obj_{}_of_{}.dat", kCount};
+  const GeneratedObjects objects_{spec(), {kCount, kSize}};
+  const DataGenerator& generator_ = objects_.generator();
+  const NameTemplate& names_ = objects_.names();
   MemoryStorage storage_;
 };
 
@@ -59,12 +55,7 @@ TEST_F(GetPipeline, CleanDatasetVerifies) {
       options.queue_depth = depth;
       options.jobs = 3;
       TransferProgress progress;
-      const GetResult result = get_objects(
-          storage_, kCount,
-          [&](std::uint64_t i) {
-            return ObjectToRead{i, names_.name(i), kSize};
-          },
-          &generator_, options, &progress);
+      const GetResult result = get_objects(storage_, objects_, true, options, {}, &progress);
       EXPECT_TRUE(result.verified);
       EXPECT_TRUE(result.all_ok()) << "chunk " << chunk << " depth " << depth;
       EXPECT_EQ(result.objects_ok, kCount);
@@ -180,12 +171,7 @@ TEST_F(GetPipeline, StopCutsTheObjectInFlightShortAndStartsNoOther) {
   PipelineOptions options;
   options.jobs = 1;
   options.chunk_bytes = 16 * KiB;
-  const GetResult result = get_objects(
-      storage_, kCount,
-      [&](std::uint64_t i) {
-        return ObjectToRead{i, names_.name(i), kSize};
-      },
-      &generator_, options, nullptr, stop.get_token());
+  const GetResult result = get_objects(storage_, objects_, true, options, {}, nullptr, stop.get_token());
   EXPECT_TRUE(result.interrupted);
   EXPECT_EQ(result.objects_ok, 3u);
   ASSERT_EQ(result.problems.size(), 1u);
@@ -198,7 +184,7 @@ TEST(GetPipelineTargets, WriteOnlyStorageIsRefused) {
   MemoryStorage storage;
   storage.capabilities_value.readable = false;
   EXPECT_EQ(test::error_message([&] {
-              get_objects(storage, 1, [](std::uint64_t) { return ObjectToRead{0, "x", 1}; }, nullptr, {});
+              get_objects(storage, ListedObjects({{"x", 1}}), false, {});
             }),
             "memory://: this storage cannot be read back");
 }

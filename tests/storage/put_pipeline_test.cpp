@@ -6,7 +6,7 @@
 #include <set>
 #include <stop_token>
 
-#include "sdgen/pipeline.hpp"
+#include "sdgen/dataset.hpp"
 #include "storage_test_support.hpp"
 
 namespace sdgen {
@@ -64,7 +64,7 @@ TEST_P(PutShapes, EveryObjectByteExact) {
   MemoryStorage storage;
   TransferProgress progress;
   const PutResult result =
-      put_objects(storage, generator, names, pipeline(s.jobs, s.threads, s.chunk, s.depth), &progress);
+      put_objects(storage, GeneratedObjects(generator, names.text()), pipeline(s.jobs, s.threads, s.chunk, s.depth), {}, &progress);
   EXPECT_EQ(result.objects_written, s.count);
   EXPECT_EQ(result.objects_failed, 0u);
   EXPECT_EQ(result.objects_skipped, 0u);
@@ -115,7 +115,7 @@ TEST(PutPipeline, EveryObjectItsOwnContent) {
       const std::uint64_t count = 100;
       const DataGenerator generator(spec_with(1, compress, 5), {count, size});
       MemoryStorage storage;
-      const PutResult result = put_objects(storage, generator, NameTemplate("o{}", count), pipeline(4, 2, 16 * KiB, 8));
+      const PutResult result = put_objects(storage, GeneratedObjects(generator, "o{}"), pipeline(4, 2, 16 * KiB, 8));
       ASSERT_EQ(result.objects_written, count);
       std::set<std::pair<std::uint64_t, std::uint64_t>> distinct;  // 128-bit content hashes
       for (const auto& [name, bytes] : storage.objects()) {
@@ -130,7 +130,7 @@ TEST(PutPipeline, DedupAcrossObjectsSurvivesThePipeline) {
   // D = 4 over 16 objects of 16 blocks: exactly 64 distinct blocks among 256.
   const DataGenerator generator(spec_with(4, 1), {16, 16 * 4096});
   MemoryStorage storage;
-  put_objects(storage, generator, NameTemplate("o{}", 16), pipeline(3, 2, 12 * KiB, 4));
+  put_objects(storage, GeneratedObjects(generator, "o{}"), pipeline(3, 2, 12 * KiB, 4));
   std::set<std::pair<std::uint64_t, std::uint64_t>> blocks;  // 128-bit block hashes
   std::uint64_t total = 0;
   for (const auto& [name, bytes] : storage.objects())
@@ -148,7 +148,7 @@ TEST(PutPipeline, HonoursAlignmentAndGranularity) {
   storage.capabilities_value.size_granularity = 4096;
   const DataGenerator generator(spec_with(1, 1), {5, 100 * KiB + 123});
   // A chunk that is not a multiple of the granularity is rounded up to one.
-  const PutResult result = put_objects(storage, generator, NameTemplate("o{}", 5), pipeline(2, 2, 10000, 3));
+  const PutResult result = put_objects(storage, GeneratedObjects(generator, "o{}"), pipeline(2, 2, 10000, 3));
   EXPECT_EQ(result.effective.chunk_bytes, 12288u);
   EXPECT_EQ(storage.misfit_chunks(), 0u);
   expect_all_objects_exact(storage, generator, NameTemplate("o{}", 5));
@@ -157,7 +157,7 @@ TEST(PutPipeline, HonoursAlignmentAndGranularity) {
 TEST(PutPipeline, SmallObjectsShrinkTheBuffers) {
   MemoryStorage storage;
   const DataGenerator generator(spec_with(1, 1), {3, 1000});
-  const PutResult result = put_objects(storage, generator, NameTemplate("o{}", 3), pipeline(8, 4, 4 * MiB, 8));
+  const PutResult result = put_objects(storage, GeneratedObjects(generator, "o{}"), pipeline(8, 4, 4 * MiB, 8));
   EXPECT_EQ(result.effective.chunk_bytes, 1000u);
   EXPECT_EQ(result.effective.jobs, 3u);  // capped at the object count
 }
@@ -168,7 +168,7 @@ TEST(PutPipeline, OneObjectAtATimeInOrderWhenTheStorageAsks) {
   const std::uint64_t count = 30;
   const DataGenerator generator(spec_with(1, 1), {count, 20 * KiB + 1});
   const NameTemplate names("o{}", count);
-  const PutResult result = put_objects(storage, generator, names, pipeline(8, 3, 4 * KiB, 6));
+  const PutResult result = put_objects(storage, GeneratedObjects(generator, names.text()), pipeline(8, 3, 4 * KiB, 6));
   EXPECT_EQ(result.effective.jobs, 1u);
   EXPECT_EQ(storage.max_open_writers(), 1u);
   const std::vector<std::string> created = storage.created();
@@ -188,7 +188,7 @@ TEST(PutPipeline, FailedWriteIsListedAbortedAndStopsNewObjects) {
     };
     TransferProgress progress;
     const PutResult result =
-        put_objects(storage, generator, NameTemplate("o{}", count), pipeline(jobs, 2, 4 * KiB, 4), &progress);
+        put_objects(storage, GeneratedObjects(generator, "o{}"), pipeline(jobs, 2, 4 * KiB, 4), {}, &progress);
     ASSERT_EQ(result.failures.size(), 1u);
     EXPECT_EQ(result.failures[0].index, 3u);
     EXPECT_EQ(result.failures[0].name, "o3");
@@ -219,7 +219,7 @@ TEST(PutPipeline, StopAbortsInFlightAndStartsNothingMore) {
   storage.before_write = [&](const std::string& name, std::uint64_t offset, std::size_t) {
     if (name == "o2" && offset == 8 * KiB) stop.request_stop();
   };
-  const PutResult result = put_objects(storage, generator, NameTemplate("o{}", count), pipeline(1, 2, 4 * KiB, 4),
+  const PutResult result = put_objects(storage, GeneratedObjects(generator, "o{}"), pipeline(1, 2, 4 * KiB, 4), {},
                                        nullptr, stop.get_token());
   EXPECT_TRUE(result.interrupted);
   EXPECT_EQ(result.objects_written, 2u);
@@ -241,7 +241,7 @@ TEST(PutPipeline, KeepGoingWritesEverythingElse) {
   PipelineOptions options = pipeline(3, 2, 4 * KiB, 4);
   options.keep_going = true;
   const NameTemplate names("o{}", count);
-  const PutResult result = put_objects(storage, generator, names, options);
+  const PutResult result = put_objects(storage, GeneratedObjects(generator, names.text()), options);
   ASSERT_EQ(result.failures.size(), 2u);
   EXPECT_EQ(result.failures[0].name, "o2");
   EXPECT_EQ(result.failures[1].name, "o7");
@@ -268,7 +268,7 @@ TEST(PutPipeline, FailingCreateIsAFailureToo) {
     void remove(const std::string&) override {}
   } storage;
   const DataGenerator generator(spec_with(1, 1), {100, 4096});
-  const PutResult result = put_objects(storage, generator, NameTemplate("o{}", 100), pipeline(4, 2, 4 * KiB, 4));
+  const PutResult result = put_objects(storage, GeneratedObjects(generator, "o{}"), pipeline(4, 2, 4 * KiB, 4));
   EXPECT_EQ(result.objects_written, 0u);
   EXPECT_GE(result.objects_failed, 1u);
   EXPECT_LE(result.objects_failed, 4u);

@@ -119,11 +119,13 @@ if run 0 "put distinct" -- "$sdgen" put "file://$work/distinct/" -n 50 -s 10000 
 fi
 
 # --- naming: template with index and total, k suffix ---------------------------------------------
-if run 0 "template" -- "$sdgen" put "file://$work/named/run-" -n 3 -s 10 --template 'part-{}-of-{}.bin' -q; then
+if run 0 "template" -- "$sdgen" put "file://$work/named" -n 3 -s 10 --template 'part-{}-of-{}.bin' --name-prefix run- -q; then
   [ "$(cd named && ls | tr '\n' ' ')" = "run-part-0-of-3.bin run-part-1-of-3.bin run-part-2-of-3.bin run-sdgen-manifest.json " ] &&
     pass "template names with index and total under a name prefix" || fail "template names: $(ls named)"
+  run 0 "verify under the name prefix" -- "$sdgen" verify "file://$work/named" --name-prefix run- -q &&
+    pass "verify finds the manifest and objects under the name prefix"
+  expect_error 1 "file://$work/named/: no sdgen-manifest.json here, so nothing to verify against (was this written by sdgen put, with this URI?)" -- verify "file://$work/named"
 fi
-run 0 "verify with prefix" -- "$sdgen" verify "file://$work/named/run-" -q || true
 if run 0 "k suffix" -- "$sdgen" put "file://$work/many/" -n 2k -s 1 -j 16 -q; then
   [ "$(ls many | wc -l)" -eq 2001 ] && pass "-n 2k writes 2000 objects" || fail "-n 2k wrote $(ls many | wc -l) files"
 fi
@@ -189,6 +191,7 @@ expect_error 2 "queue depth 0: must be from 1 to 65536" -- put null:// -s 1 --qu
 expect_error 2 "template 'fixed.dat': needs a {} for the object index with 2 objects, or every object gets the same name" -- put null:// -s 1 -n 2 --template fixed.dat
 expect_error 2 "dedup 0.5: must be a finite number >= 1" -- put null:// -s 1MiB -d 0.5
 expect_error 2 "get null://: this target is write-only, nothing can be read back" -- get null://
+expect_error 2 "verify null://: this target is write-only, nothing can be read back" -- verify null://
 expect_error 1 "file://$work/empty/: no sdgen-manifest.json here, so nothing to verify against (was this written by sdgen put, with this URI?)" -- verify "file://$work/empty/"
 
 # --- disk full: a 2 MiB tmpfs (needs root; skipped with a message otherwise) -------------------------

@@ -70,9 +70,17 @@ nlohmann::json spec_to_json(const DataSpec& spec) {
   return spec_json;
 }
 
+// {"count": N, "size": S} for a fixed layout, {"count": N, "sizes": [...]} for a per-object one.
+nlohmann::json layout_to_json(const DatasetLayout& layout) {
+  if (layout.fixed()) return {{"count", layout.object_count}, {"size", layout.object_bytes}};
+  return {{"count", layout.object_count}, {"sizes", layout.object_sizes}};
+}
+
 }  // namespace
 
 std::string format_spec(const DataSpec& spec) { return spec_to_json(spec).dump(); }
+
+std::string format_layout(const DatasetLayout& layout) { return layout_to_json(layout).dump(); }
 
 std::string format_manifest(const Manifest& manifest) {
   const nlohmann::json spec_json = spec_to_json(manifest.spec);
@@ -81,7 +89,7 @@ std::string format_manifest(const Manifest& manifest) {
       {"format_version", kFormatVersion},
       {"sdgen_version", manifest.sdgen_version},
       {"spec", spec_json},
-      {"layout", {{"count", manifest.layout.object_count}, {"size", manifest.layout.object_bytes}}},
+      {"layout", layout_to_json(manifest.layout)},
       {"name_template", manifest.name_template},
   };
   return document.dump(2) + "\n";
@@ -117,21 +125,31 @@ Manifest parse_manifest(std::string_view text, const std::string& where) {
   manifest.spec.random_bytes_per_block = static_cast<std::uint32_t>(random_bytes);
   const nlohmann::json& layout = document.contains("layout") ? document.at("layout") : nlohmann::json();
   manifest.layout.object_count = field<std::uint64_t>(layout, "layout", "count", where);
-  manifest.layout.object_bytes = field<std::uint64_t>(layout, "layout", "size", where);
+  if (layout.is_object() && layout.contains("sizes")) {
+    const nlohmann::json& sizes = layout.at("sizes");
+    if (!sizes.is_array()) throw_invalid(where + ": field 'layout.sizes' has the wrong type: not a list");
+    manifest.layout.object_sizes.reserve(sizes.size());
+    for (const nlohmann::json& size : sizes) {
+      if (!size.is_number_unsigned()) throw_invalid(where + ": field 'layout.sizes' holds " + size.dump() + ", not a size");
+      manifest.layout.object_sizes.push_back(size.get<std::uint64_t>());
+    }
+  } else {
+    manifest.layout.object_bytes = field<std::uint64_t>(layout, "layout", "size", where);
+  }
   prefixed(where, [&] { validate(manifest.spec, manifest.layout); });
   return manifest;
 }
 
-void write_manifest(Storage& storage, const Manifest& manifest) {
+void write_manifest(Storage& storage, const Manifest& manifest, const std::string& name_prefix) {
   const std::string text = format_manifest(manifest);
-  storage.put_bytes(kManifestName, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
+  storage.put_bytes(name_prefix + kManifestName, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
 }
 
-std::optional<Manifest> read_manifest(Storage& storage) {
-  const std::optional<std::vector<std::uint8_t>> bytes = storage.get_bytes(kManifestName);
+std::optional<Manifest> read_manifest(Storage& storage, const std::string& name_prefix) {
+  const std::string name = name_prefix + kManifestName;
+  const std::optional<std::vector<std::uint8_t>> bytes = storage.get_bytes(name);
   if (!bytes) return std::nullopt;
-  return parse_manifest({reinterpret_cast<const char*>(bytes->data()), bytes->size()},
-                        storage.describe() + kManifestName);
+  return parse_manifest({reinterpret_cast<const char*>(bytes->data()), bytes->size()}, storage.describe() + name);
 }
 
 }  // namespace sdgen
