@@ -25,13 +25,18 @@
 
 namespace sdgen {
 
+// Throws Error (invalid_argument) naming `what` when `name` could leave the directory it is
+// meant for: an absolute name, a ".." component, or an empty component ("a//b").
+void check_contained_name(const std::string& name, const std::string& what);
+
 // Object names from a template: the first "{}" becomes the object index (0-based), a second
 // "{}" the object count: "obj_{}_of_{}.dat" -> obj_0_of_10.dat ... obj_9_of_10.dat. With more
 // than one object the template needs the index placeholder, or every name would be the same.
 class NameTemplate {
  public:
-  // Throws Error for an empty template, braces other than "{}", more than two placeholders, or a
-  // missing index placeholder when object_count > 1.
+  // Throws Error for an empty template, braces other than "{}", more than two placeholders, a
+  // missing index placeholder when object_count > 1, or names that would leave the target
+  // (check_contained_name).
   NameTemplate(std::string text, std::uint64_t object_count);
 
   std::string name(std::uint64_t index) const;
@@ -49,7 +54,8 @@ inline constexpr const char* kDefaultNameTemplate = "obj_{}_of_{}.dat";
 // sizes from the layout, bytes from the generator. Holds its own generator.
 class GeneratedObjects final : public ObjectSource {
  public:
-  // Builds (and calibrates) the generator; throws Error for a bad spec, layout or template.
+  // Builds (and calibrates) the generator; throws Error for a bad spec, layout, template or name
+  // prefix, and for names that would overwrite the manifest.
   GeneratedObjects(const DataSpec& spec, const DatasetLayout& layout,
                    const std::string& name_template = kDefaultNameTemplate, std::string name_prefix = "");
   // The dataset a manifest describes, exactly as it was written.

@@ -7,12 +7,25 @@
 
 namespace sdgen {
 
+namespace {
+
+// The prefix and template together must name objects inside the target, never the manifest.
+void check_names(const NameTemplate& names, const std::string& name_prefix) {
+  if (!name_prefix.empty()) check_contained_name(name_prefix + "x", "name prefix '" + name_prefix + "'");
+  if (names.text() == kManifestName)
+    throw_invalid("template '" + names.text() + "': the manifest's name (objects would overwrite it)");
+}
+
+}  // namespace
+
 GeneratedObjects::GeneratedObjects(const DataSpec& spec, const DatasetLayout& layout, const std::string& name_template,
                                    std::string name_prefix)
     : names_(name_template, layout.object_count),
       generator_(spec, layout),
       name_prefix_(std::move(name_prefix)),
-      largest_(layout.largest_object_bytes()) {}
+      largest_(layout.largest_object_bytes()) {
+  check_names(names_, name_prefix_);
+}
 
 GeneratedObjects::GeneratedObjects(const Manifest& manifest, std::string name_prefix)
     : GeneratedObjects(manifest.spec, manifest.layout, manifest.name_template, std::move(name_prefix)) {}
@@ -21,7 +34,9 @@ GeneratedObjects::GeneratedObjects(DataGenerator generator, const std::string& n
     : names_(name_template, generator.layout().object_count),
       generator_(std::move(generator)),
       name_prefix_(std::move(name_prefix)),
-      largest_(generator_.layout().largest_object_bytes()) {}
+      largest_(generator_.layout().largest_object_bytes()) {
+  check_names(names_, name_prefix_);
+}
 
 Manifest GeneratedObjects::manifest() const { return make_manifest(generator_, names_.text()); }
 

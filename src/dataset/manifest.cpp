@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sdgen/dataset.hpp"
 #include "sdgen/error.hpp"
 
 namespace sdgen {
@@ -136,7 +137,10 @@ Manifest parse_manifest(std::string_view text, const std::string& where) {
   } else {
     manifest.layout.object_bytes = field<std::uint64_t>(layout, "layout", "size", where);
   }
-  prefixed(where, [&] { validate(manifest.spec, manifest.layout); });
+  prefixed(where, [&] {
+    validate(manifest.spec, manifest.layout);
+    NameTemplate(manifest.name_template, manifest.layout.object_count);  // names inside the target
+  });
   return manifest;
 }
 

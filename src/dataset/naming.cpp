@@ -6,6 +6,19 @@
 
 namespace sdgen {
 
+void check_contained_name(const std::string& name, const std::string& what) {
+  if (name.starts_with('/')) throw_invalid(what + ": an absolute name (names stay inside the target)");
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t slash = name.find('/', start);
+    const std::string_view component = std::string_view(name).substr(start, slash - start);
+    if (component == "..") throw_invalid(what + ": a '..' component (names stay inside the target)");
+    if (slash == std::string::npos) break;
+    if (component.empty()) throw_invalid(what + ": an empty path component ('//')");
+    start = slash + 1;
+  }
+}
+
 NameTemplate::NameTemplate(std::string text, std::uint64_t object_count)
     : text_(std::move(text)), object_count_(object_count) {
   if (text_.empty()) throw_invalid("template is empty: give a name such as obj_{}_of_{}.dat");
@@ -22,6 +35,10 @@ NameTemplate::NameTemplate(std::string text, std::uint64_t object_count)
     }
   }
   literals_.push_back(std::move(literal));
+  // Placeholders become digits, which never make or break a '..' or '/' component.
+  std::string example;
+  for (std::size_t i = 0; i < literals_.size(); ++i) example += (i ? "0" : "") + literals_[i];
+  check_contained_name(example, "template '" + text_ + "'");
   if (literals_.size() > 3)
     throw_invalid("template '" + text_ + "': at most two {} placeholders (object index, object count)");
   if (literals_.size() == 1 && object_count_ > 1)

@@ -148,6 +148,33 @@ TEST(Dataset, NamePrefixKeepsDatasetsApart) {
   EXPECT_FALSE(open_read_back(storage, false, {}, "run3-").manifest);
 }
 
+// Names never leave the target: no absolute names, no '..' components, never the manifest's name,
+// whether from the command line or from a manifest someone edited.
+TEST(Dataset, NamesStayInsideTheTarget) {
+  DataSpec s = spec();
+  s.dedup = 1;
+  const DatasetLayout one{1, 10};
+  const DatasetLayout two{2, 10};
+  EXPECT_EQ(test::error_message([&] { GeneratedObjects(s, two, "../escaped_{}"); }),
+            "template '../escaped_{}': a '..' component (names stay inside the target)");
+  EXPECT_EQ(test::error_message([&] { GeneratedObjects(s, two, "a/b/../../../{}"); }),
+            "template 'a/b/../../../{}': a '..' component (names stay inside the target)");
+  EXPECT_EQ(test::error_message([&] { GeneratedObjects(s, two, "/etc/x{}"); }),
+            "template '/etc/x{}': an absolute name (names stay inside the target)");
+  EXPECT_EQ(test::error_message([&] { GeneratedObjects(s, two, "a//{}"); }),
+            "template 'a//{}': an empty path component ('//')");
+  EXPECT_EQ(test::error_message([&] { GeneratedObjects(s, one, "sdgen-manifest.json"); }),
+            "template 'sdgen-manifest.json': the manifest's name (objects would overwrite it)");
+  EXPECT_EQ(test::error_message([&] { GeneratedObjects(s, two, "o{}", "../"); }),
+            "name prefix '../': a '..' component (names stay inside the target)");
+  EXPECT_EQ(GeneratedObjects(s, two, "..{}/x..", "d/").object_name(1), "d/..1/x..");  // dots inside names are fine
+
+  Manifest edited = GeneratedObjects(s, two).manifest();
+  edited.name_template = "../../{}";
+  EXPECT_EQ(test::error_message([&] { parse_manifest(format_manifest(edited), "m.json"); }),
+            "m.json: template '../../{}': a '..' component (names stay inside the target)");
+}
+
 TEST(Report, PutAndVerifyDocumentsStateTheRun) {
   MemoryStorage storage;
   const GeneratedObjects dataset(spec(), {4, 20 * KiB});
