@@ -21,6 +21,7 @@
 #include "sdgen/spec.hpp"
 #include "sdgen/storage.hpp"
 
+#pragma GCC visibility push(default)
 namespace sdgen {
 
 inline constexpr const char* kManifestName = "sdgen-manifest.json";
@@ -47,3 +48,4 @@ void write_manifest(Storage& storage, const Manifest& manifest);
 std::optional<Manifest> read_manifest(Storage& storage);
 
 }  // namespace sdgen
+#pragma GCC visibility pop

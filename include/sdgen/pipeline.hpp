@@ -38,6 +38,7 @@
 #include "sdgen/storage.hpp"
 #include "sdgen/verify.hpp"
 
+#pragma GCC visibility push(default)
 namespace sdgen {
 
 // Object `object` of a dataset as a writer's source: any range regenerated on demand (an S3 part
@@ -184,3 +185,4 @@ GetResult get_objects(Storage& storage, std::uint64_t count,
                       const PipelineOptions& options, TransferProgress* progress = nullptr, std::stop_token stop = {});
 
 }  // namespace sdgen
+#pragma GCC visibility pop

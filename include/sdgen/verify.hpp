@@ -7,6 +7,7 @@
 
 #include "sdgen/generator.hpp"
 
+#pragma GCC visibility push(default)
 namespace sdgen {
 
 struct VerifyResult {
@@ -25,3 +26,4 @@ VerifyResult verify_range(const DataGenerator& generator, std::uint64_t object, 
                           std::span<const std::uint8_t> data);
 
 }  // namespace sdgen
+#pragma GCC visibility pop
