@@ -31,7 +31,7 @@ else()
   set(pc_libdir "\${prefix}/${CMAKE_INSTALL_LIBDIR}")
   set(pc_includedir "\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}")
 endif()
-# What a static libsdgen leaves to its consumer; the same lists as sdgen_lib's PRIVATE links.
+# What a static libsdgen leaves to its consumer: sdgen_lib's PRIVATE links, as in sdgenConfig.cmake.in.
 set(pc_requires_private "libzstd zlib liblz4 libxxhash")
 set(pc_libs_private "")
 if(SDGEN_WITH_S3)
