@@ -14,6 +14,7 @@
 
 #include "sdgen/codec.hpp"
 
+#pragma GCC visibility push(default)
 namespace sdgen {
 
 struct AnalyzeOptions {
@@ -64,3 +65,4 @@ class Analyzer {
 void analyze_file(Analyzer& analyzer, const std::string& path);
 
 }  // namespace sdgen
+#pragma GCC visibility pop

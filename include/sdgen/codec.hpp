@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#pragma GCC visibility push(default)
 namespace sdgen {
 
 struct CodecSpec {
@@ -52,3 +53,4 @@ class Compressor {
 };
 
 }  // namespace sdgen
+#pragma GCC visibility pop

@@ -23,6 +23,7 @@
 #include "sdgen/source.hpp"
 #include "sdgen/storage.hpp"
 
+#pragma GCC visibility push(default)
 namespace sdgen {
 
 // Throws Error (invalid_argument) naming `what` when `name` could leave the directory it is
@@ -132,3 +133,4 @@ ReadBackSet open_read_back(Storage& storage, bool verify, const ObjectSelection&
                            const std::string& name_prefix = "");
 
 }  // namespace sdgen
+#pragma GCC visibility pop

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 
+#pragma GCC visibility push(default)
 namespace sdgen {
 
 enum class ErrorKind {
@@ -33,3 +34,4 @@ class Error : public std::runtime_error {
 int exit_code(ErrorKind kind) noexcept;
 
 }  // namespace sdgen
+#pragma GCC visibility pop

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#pragma GCC visibility push(default)
 namespace sdgen {
 
 class FillThreads {
@@ -39,3 +40,4 @@ class FillThreads {
 };
 
 }  // namespace sdgen
+#pragma GCC visibility pop

@@ -16,6 +16,7 @@
 #include "sdgen/fill_threads.hpp"
 #include "sdgen/spec.hpp"
 
+#pragma GCC visibility push(default)
 namespace sdgen {
 
 class ObjectGen;
@@ -96,3 +97,4 @@ class ObjectGen {
 };
 
 }  // namespace sdgen
+#pragma GCC visibility pop

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#pragma GCC visibility push(default)
 namespace sdgen {
 
 // Percentiles use the nearest-rank definition: p50 is the smallest recorded value with at least
@@ -44,3 +45,4 @@ class LatencyHistogram {
 };
 
 }  // namespace sdgen
+#pragma GCC visibility pop

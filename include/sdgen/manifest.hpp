@@ -24,6 +24,7 @@
 #include "sdgen/spec.hpp"
 #include "sdgen/storage.hpp"
 
+#pragma GCC visibility push(default)
 namespace sdgen {
 
 inline constexpr const char* kManifestName = "sdgen-manifest.json";
@@ -51,3 +52,4 @@ void write_manifest(Storage& storage, const Manifest& manifest, const std::strin
 std::optional<Manifest> read_manifest(Storage& storage, const std::string& name_prefix = "");
 
 }  // namespace sdgen
+#pragma GCC visibility pop

@@ -37,6 +37,7 @@
 #include "sdgen/storage.hpp"
 #include "sdgen/verify.hpp"
 
+#pragma GCC visibility push(default)
 namespace sdgen {
 
 // One object of a source as a writer's ByteSource: any range produced again on demand (an S3
@@ -157,3 +158,4 @@ GetResult get_objects(Storage& storage, const ObjectSource& source, bool verify,
                       std::stop_token stop = {});
 
 }  // namespace sdgen
+#pragma GCC visibility pop

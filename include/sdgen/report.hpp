@@ -16,6 +16,7 @@
 #include "sdgen/dataset.hpp"
 #include "sdgen/pipeline.hpp"
 
+#pragma GCC visibility push(default)
 namespace sdgen {
 
 std::string put_results(const Storage& storage, const GeneratedObjects& dataset, const ObjectSelection& objects,
@@ -37,3 +38,4 @@ double per_s(std::uint64_t count, double seconds);
 std::uint64_t peak_resident_bytes();
 
 }  // namespace sdgen
+#pragma GCC visibility pop

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#pragma GCC visibility push(default)
 namespace sdgen {
 
 struct SelftestCase {
@@ -22,3 +23,4 @@ struct SelftestCase {
 std::vector<SelftestCase> run_selftest();
 
 }  // namespace sdgen
+#pragma GCC visibility pop

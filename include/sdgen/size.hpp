@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#pragma GCC visibility push(default)
 namespace sdgen {
 
 // Parses a size. IEC suffixes (KiB, MiB, GiB, TiB) and bare k/m/g/t are powers of 1024; SI
@@ -19,3 +20,4 @@ std::uint64_t parse_count(std::string_view text, std::string_view what = "count"
 std::string format_bytes(std::uint64_t bytes);
 
 }  // namespace sdgen
+#pragma GCC visibility pop

@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 
+#pragma GCC visibility push(default)
 namespace sdgen {
 
 class ObjectSource {
@@ -59,3 +60,4 @@ struct ObjectSelection {
 void validate(const ObjectSelection& selection, std::uint64_t object_count);
 
 }  // namespace sdgen
+#pragma GCC visibility pop

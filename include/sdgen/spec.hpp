@@ -12,6 +12,7 @@
 
 #include "sdgen/codec.hpp"
 
+#pragma GCC visibility push(default)
 namespace sdgen {
 
 enum class DedupScope {
@@ -76,3 +77,4 @@ void validate(const DataSpec& spec, const DatasetLayout& layout);
 std::uint64_t random_seed();
 
 }  // namespace sdgen
+#pragma GCC visibility pop

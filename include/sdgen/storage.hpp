@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#pragma GCC visibility push(default)
 namespace sdgen {
 
 // What a backend needs and offers; the pipeline adapts to these, never to a scheme name.
@@ -102,3 +103,4 @@ struct StorageOptions {
 std::unique_ptr<Storage> open_storage(const std::string& uri, const StorageOptions& options);
 
 }  // namespace sdgen
+#pragma GCC visibility pop

@@ -7,6 +7,7 @@
 
 #include "sdgen/source.hpp"
 
+#pragma GCC visibility push(default)
 namespace sdgen {
 
 struct VerifyResult {
@@ -26,3 +27,4 @@ VerifyResult verify_range(const ObjectSource& source, std::uint64_t object, std:
                           std::span<const std::uint8_t> data);
 
 }  // namespace sdgen
+#pragma GCC visibility pop
