@@ -1,4 +1,5 @@
-// The Storage helpers every backend inherits: whole small objects in one call.
+// What every backend inherits: the writer contract, enforced once around each backend's writer,
+// object names for messages, and whole small objects in one call.
 #include "sdgen/storage.hpp"
 
 #include <algorithm>
@@ -8,6 +9,77 @@
 
 namespace sdgen {
 namespace {
+
+// The ObjectWriter contract (storage.hpp) around a backend's writer, so that backends need not
+// check sizes or call order, and a backend that forgets cannot break the honesty rule: every path
+// that does not end in a successful complete() reaches the backend's abort(), exactly once.
+// Costs one extra virtual call and a compare per chunk, never per byte.
+class CheckedWriter final : public ObjectWriter {
+ public:
+  CheckedWriter(const Storage& storage, const std::string& name, std::uint64_t size,
+                std::unique_ptr<ObjectWriter> backend)
+      : storage_(storage), name_(name), size_(size), backend_(std::move(backend)) {}
+  CheckedWriter(const CheckedWriter&) = delete;
+  CheckedWriter& operator=(const CheckedWriter&) = delete;
+  ~CheckedWriter() override { abort(); }
+
+  void write(std::span<const std::uint8_t> chunk) override {
+    if (ended_by_) refuse("write()");
+    if (chunk.size() > size_ - written_) {
+      end_aborted("a refused write()");
+      throw_invalid(object() + ": write of " + std::to_string(chunk.size()) + " bytes at offset " +
+                    std::to_string(written_) + " runs past the declared size of " + std::to_string(size_) +
+                    " bytes (more bytes than declared); aborted");
+    }
+    if (chunk.empty()) return;  // backends never see empty chunks
+    try {
+      backend_->write(chunk);
+    } catch (...) {
+      end_aborted("a failed write()");
+      throw;
+    }
+    written_ += chunk.size();
+  }
+
+  void complete() override {
+    if (ended_by_) refuse("complete()");
+    if (written_ != size_) {
+      end_aborted("a refused complete()");
+      throw_invalid(object() + ": " + std::to_string(written_) + " of " + std::to_string(size_) +
+                    " bytes written before complete(); aborted");
+    }
+    try {
+      backend_->complete();
+    } catch (...) {
+      end_aborted("a failed complete()");
+      throw;
+    }
+    ended_by_ = "complete()";
+  }
+
+  void abort() noexcept override {
+    if (!ended_by_) end_aborted("abort()");
+  }
+
+ private:
+  std::string object() const { return storage_.object_uri(name_); }
+
+  [[noreturn]] void refuse(const char* call) const { throw_invalid(object() + ": " + call + " after " + ended_by_); }
+
+  void end_aborted(const char* reason) noexcept {
+    ended_by_ = reason;
+    backend_->abort();
+  }
+
+  const Storage& storage_;
+  const std::string name_;
+  const std::uint64_t size_;
+  std::unique_ptr<ObjectWriter> backend_;
+  std::uint64_t written_ = 0;
+  // What ended the writer ("complete()", "abort()", "a failed write()", ...), for the message a
+  // later call gets; nullptr while it is open.
+  const char* ended_by_ = nullptr;
+};
 
 class SpanSource final : public ByteSource {
  public:
@@ -25,16 +97,37 @@ class SpanSource final : public ByteSource {
 
 }  // namespace
 
+std::unique_ptr<ObjectWriter> Storage::create(const std::string& name, std::uint64_t size, ByteSource& source) {
+  return std::make_unique<CheckedWriter>(*this, name, size, open_writer(name, size, source));
+}
+
+std::string Storage::object_uri(const std::string& name) const {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string uri = describe();
+  // "s3://bucket" + "obj" is s3://bucket/obj; "null://" and "file:///d/run1-" take the name as is.
+  const std::size_t scheme_end = uri.find("://");
+  if (scheme_end != std::string::npos && scheme_end + 3 < uri.size() &&
+      uri.find('/', scheme_end + 3) == std::string::npos && !name.empty())
+    uri += '/';
+  for (const char c : name) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      uri += '%';
+      uri += kHex[byte >> 4];
+      uri += kHex[byte & 15];
+    } else {
+      uri += c;
+    }
+  }
+  return uri;
+}
+
 void Storage::put_bytes(const std::string& name, std::span<const std::uint8_t> bytes) {
   SpanSource source(bytes);
-  std::unique_ptr<ObjectWriter> writer = create(name, bytes.size(), source);
-  try {
-    if (!bytes.empty()) writer->write(bytes);
-    writer->complete();
-  } catch (...) {
-    writer->abort();
-    throw;
-  }
+  // The writer aborts itself on any failure and when it goes out of scope uncompleted.
+  const std::unique_ptr<ObjectWriter> writer = create(name, bytes.size(), source);
+  writer->write(bytes);
+  writer->complete();
 }
 
 std::optional<std::vector<std::uint8_t>> Storage::get_bytes(const std::string& name) {

@@ -131,13 +131,17 @@ TEST_P(FileBackends, WriterDestroyedWithoutCompleteLeavesNothing) {
 TEST_P(FileBackends, RefusesMoreOrFewerBytesThanDeclared) {
   const Bytes bytes = pattern(100, 5);
   BytesSource source(bytes);
+  const std::string object = GetParam() + "://" + dir_.path() + "/sized";
   auto writer = storage_->create("sized", 50, source);
   EXPECT_EQ(error_message([&] { writer->write(bytes); }),
-            GetParam() + "://" + dir_.path() + "/sized: 100 bytes written to an object of 50");
-  writer->write({bytes.data(), 10});
-  EXPECT_EQ(error_message([&] { writer->complete(); }),
-            GetParam() + "://" + dir_.path() + "/sized: complete() after 10 of 50 bytes");
-  writer->abort();
+            object + ": write of 100 bytes at offset 0 runs past the declared size of 50 bytes (more bytes than "
+                     "declared); aborted");
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("sized")));
+  auto short_writer = storage_->create("short", 50, source);
+  short_writer->write({bytes.data(), 10});
+  EXPECT_EQ(error_message([&] { short_writer->complete(); }),
+            GetParam() + "://" + dir_.path() + "/short: 10 of 50 bytes written before complete(); aborted");
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("short")));
 }
 
 TEST_P(FileBackends, CreatesDirectoriesAndListsByPrefix) {
