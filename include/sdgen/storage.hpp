@@ -1,8 +1,10 @@
-// Where objects go: one small interface over files, O_DIRECT files, discard, stdout and S3.
+// Where objects go: one small interface over files, O_DIRECT files, discard, stdout, memory and S3.
 //
 // A Storage is opened from a URI:
 //   file:///dir/prefix    POSIX files
 //   direct:///dir/prefix  files written and read with O_DIRECT (aligned buffers)
+//   mem://NAME/prefix     an in-process object store shared by every Storage of the process
+//                         opened on NAME (tests, bindings); drop_mem_store(NAME) frees it
 //   s3://bucket/prefix    any S3-compatible store
 //   null://               discards everything (measures the pipeline)
 //   -                     standard output, objects one after another
@@ -138,5 +140,11 @@ struct StorageOptions {
 // Opens the storage named by `uri`. Throws Error for unknown schemes and bad URIs (and, for
 // s3://, missing credentials or an unreachable endpoint).
 std::unique_ptr<Storage> open_storage(const std::string& uri, const StorageOptions& options);
+
+// Frees the mem:// store NAME: removes all its objects at once, for every Storage opened on it
+// (a read in progress keeps the one object it copies from until it returns; a writer still open
+// completes into the emptied store). Returns the number of objects removed: 0 when the store is
+// empty or was never opened. Thread-safe.
+std::size_t drop_mem_store(const std::string& name);
 
 }  // namespace sdgen
