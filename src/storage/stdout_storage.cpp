@@ -39,8 +39,8 @@ class StdoutStorage final : public Storage {
   std::string object_uri(const std::string& name) const override {
     return name.empty() ? "standard output" : "standard output (" + Storage::object_uri(name).substr(1) + ")";
   }
-  std::uint64_t read(const std::string&, std::uint64_t, std::span<std::uint8_t>) override {
-    throw_invalid("standard output cannot be read back");
+  std::uint64_t read(const std::string& name, std::uint64_t, std::span<std::uint8_t>) override {
+    throw_invalid(object_uri(name) + ": write only, nothing can be read back");
   }
   std::optional<std::uint64_t> size_of(const std::string&) override { return std::nullopt; }
   std::vector<ObjectInfo> list(const std::string&) override { return {}; }

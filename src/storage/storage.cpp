@@ -10,6 +10,8 @@
 namespace sdgen {
 namespace {
 
+std::string bytes_text(std::uint64_t count) { return std::to_string(count) + (count == 1 ? " byte" : " bytes"); }
+
 // The ObjectWriter contract (storage.hpp) around a backend's writer, so that backends need not
 // check sizes or call order, and a backend that forgets cannot break the honesty rule: every path
 // that does not end in a successful complete() reaches the backend's abort(), exactly once.
@@ -27,9 +29,8 @@ class CheckedWriter final : public ObjectWriter {
     if (ended_by_) refuse("write()");
     if (chunk.size() > size_ - written_) {
       end_aborted("a refused write()");
-      throw_invalid(object() + ": write of " + std::to_string(chunk.size()) + " bytes at offset " +
-                    std::to_string(written_) + " runs past the declared size of " + std::to_string(size_) +
-                    " bytes (more bytes than declared); aborted");
+      throw_invalid(object() + ": write of " + bytes_text(chunk.size()) + " at offset " + std::to_string(written_) +
+                    " runs past the declared size of " + bytes_text(size_) + " (more bytes than declared); aborted");
     }
     if (chunk.empty()) return;  // backends never see empty chunks
     try {
@@ -45,8 +46,8 @@ class CheckedWriter final : public ObjectWriter {
     if (ended_by_) refuse("complete()");
     if (written_ != size_) {
       end_aborted("a refused complete()");
-      throw_invalid(object() + ": " + std::to_string(written_) + " of " + std::to_string(size_) +
-                    " bytes written before complete(); aborted");
+      throw_invalid(object() + ": " + std::to_string(written_) + " of " + bytes_text(size_) +
+                    " written before complete(); aborted");
     }
     try {
       backend_->complete();
