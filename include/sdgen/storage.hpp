@@ -53,7 +53,8 @@ class ByteSource {
 // complete() makes the object durable and visible. Not thread-safe: one thread per writer.
 //
 // A writer returned by Storage::create() enforces this contract itself, for every backend
-// (storage.cpp), and throws Error (invalid_argument) naming the object when it is broken:
+// (storage.cpp): a broken rule throws Error (invalid_argument) naming the object; the store's own
+// failures come through as the backend threw them. The rules:
 //   - the chunks add up to exactly the size given to create(): a write() that would pass it is
 //     refused before any of its bytes reach the store, and complete() after fewer bytes is
 //     refused; both abort the object;
@@ -62,7 +63,9 @@ class ByteSource {
 //   - nothing may follow complete() or abort(), and complete() succeeds at most once;
 //   - abort() may be called any number of times, also after a failed write() or complete();
 //     after a successful complete() it does nothing (the object stays);
-//   - a writer destroyed without a successful complete() aborts the object.
+//   - a writer destroyed without a successful complete() aborts the object;
+//   - an empty chunk is accepted and reaches no backend.
+// A writer must not outlive the Storage that created it.
 class ObjectWriter {
  public:
   virtual ~ObjectWriter() = default;
@@ -94,7 +97,8 @@ class Storage {
   // returned (or the writer is destroyed). Throws Error when the backend cannot start the object.
   std::unique_ptr<ObjectWriter> create(const std::string& name, std::uint64_t size, ByteSource& source);
   // Reads up to out.size() bytes at `offset`; returns the count (short only at the object's end,
-  // 0 at or past it). Throws Error (io) for a missing object, naming it.
+  // 0 at or past it). Throws Error (io) for a missing object, naming it; a storage that is not
+  // capabilities().readable throws invalid_argument for every read.
   virtual std::uint64_t read(const std::string& name, std::uint64_t offset, std::span<std::uint8_t> out) = 0;
   // The object's size, or nullopt when it does not exist.
   virtual std::optional<std::uint64_t> size_of(const std::string& name) = 0;
