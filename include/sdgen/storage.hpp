@@ -1,11 +1,18 @@
-// Where objects go: one small interface over files, O_DIRECT files, discard, stdout and S3.
+// Where objects go: one small interface over files, O_DIRECT files, discard, stdout, memory and S3.
 //
-// A Storage is opened from a URI (file:///dir/prefix, direct:///dir/prefix, null://, -,
-// s3://bucket/prefix). Object names passed to it are relative to that prefix and are appended to
-// it as text: file:///data/run1- with name "obj_0" is /data/run1-obj_0, as s3://b/run1- with
-// "obj_0" is the key run1-obj_0. A file:// or direct:// path that ends in '/' or names an existing
-// directory is a directory; missing directories are created on the first write. The pipeline only
-// talks to this interface; it asks capabilities, never schemes.
+// A Storage is opened from a URI:
+//   file:///dir/prefix    POSIX files
+//   direct:///dir/prefix  files written and read with O_DIRECT (aligned buffers)
+//   mem://NAME/prefix     an in-process object store shared by every Storage of the process
+//                         opened on NAME (tests, bindings); drop_mem_store(NAME) frees it
+//   s3://bucket/prefix    any S3-compatible store
+//   null://               discards everything (measures the pipeline)
+//   -                     standard output, objects one after another
+// Object names passed to it are relative to that prefix and are appended to it as text:
+// file:///data/run1- with name "obj_0" is /data/run1-obj_0, as s3://b/run1- with "obj_0" is the
+// key run1-obj_0. A file:// or direct:// path that ends in '/' or names an existing directory is
+// a directory; missing directories are created on the first write. The pipeline only talks to
+// this interface; it asks capabilities, never schemes.
 //
 // Honesty rule: an object is written only when ObjectWriter::complete() has returned. Any
 // error before that leaves no object claimed; abort() removes what a failed write left behind.
@@ -45,6 +52,21 @@ class ByteSource {
 
 // Writes one object. write() receives the object's bytes in order, in chunks of any size;
 // complete() makes the object durable and visible. Not thread-safe: one thread per writer.
+//
+// A writer returned by Storage::create() enforces this contract itself, for every backend
+// (storage.cpp): a broken rule throws Error (invalid_argument) naming the object; the store's own
+// failures come through as the backend threw them. The rules:
+//   - the chunks add up to exactly the size given to create(): a write() that would pass it is
+//     refused before any of its bytes reach the store, and complete() after fewer bytes is
+//     refused; both abort the object;
+//   - any write() or complete() that throws (a broken contract or the store's failure) ends the
+//     writer: the object is aborted at once and only abort() may follow;
+//   - nothing may follow complete() or abort(), and complete() succeeds at most once;
+//   - abort() may be called any number of times, also after a failed write() or complete();
+//     after a successful complete() it does nothing (the object stays);
+//   - a writer destroyed without a successful complete() aborts the object;
+//   - an empty chunk is accepted and reaches no backend.
+// A writer must not outlive the Storage that created it.
 class ObjectWriter {
  public:
   virtual ~ObjectWriter() = default;
@@ -58,17 +80,26 @@ struct ObjectInfo {
   std::uint64_t size = 0;
 };
 
-// Thread-safe: writers and reads of different objects may run concurrently.
+// Thread-safe: writers and reads of different objects may run concurrently (except where
+// capabilities().concurrent_objects is false: then one object at a time, in order).
 class Storage {
  public:
   virtual ~Storage() = default;
   virtual StorageCapabilities capabilities() const = 0;
   virtual std::string describe() const = 0;  // the URI, for messages
+  // Object `name` as a user would write it, for messages: describe() and the name ("/" between
+  // them when the URI has no path, as s3://bucket), control characters as %XX so that every
+  // message stays on one line. Backends whose URI cannot be followed by a name override it.
+  virtual std::string object_uri(const std::string& name) const;
 
-  // Starts writing object `name` of exactly `size` bytes. `source` produces the same bytes that
-  // write() will receive and stays valid until complete() or abort() has returned. Throws Error.
-  virtual std::unique_ptr<ObjectWriter> create(const std::string& name, std::uint64_t size, ByteSource& source) = 0;
-  // Reads up to out.size() bytes at `offset`; returns the count (short only at the object's end).
+  // Starts writing object `name` of exactly `size` bytes and returns a writer that enforces the
+  // ObjectWriter contract above around the backend's own (open_writer). `source` produces the
+  // same bytes that write() will receive and stays valid until complete() or abort() has
+  // returned (or the writer is destroyed). Throws Error when the backend cannot start the object.
+  std::unique_ptr<ObjectWriter> create(const std::string& name, std::uint64_t size, ByteSource& source);
+  // Reads up to out.size() bytes at `offset`; returns the count (short only at the object's end,
+  // 0 at or past it). Throws Error (io) for a missing object, naming it; a storage that is not
+  // capabilities().readable throws invalid_argument for every read.
   virtual std::uint64_t read(const std::string& name, std::uint64_t offset, std::span<std::uint8_t> out) = 0;
   // The object's size, or nullopt when it does not exist.
   virtual std::optional<std::uint64_t> size_of(const std::string& name) = 0;
@@ -81,6 +112,19 @@ class Storage {
   // writer and rethrows on failure; get_bytes() returns nullopt when the object does not exist.
   void put_bytes(const std::string& name, std::span<const std::uint8_t> bytes);
   std::optional<std::vector<std::uint8_t>> get_bytes(const std::string& name);
+
+ protected:
+  // The backend's writer for `name` of `size` bytes (create()'s arguments, unchecked). create()
+  // wraps it, so a backend's writer may rely on every call it gets being valid:
+  //   - write() chunks fit: their sizes add up to at most `size`, and complete() is called only
+  //     after exactly `size` bytes;
+  //   - after write() or complete() throws, the next and last call is abort();
+  //   - exactly one of complete() (returning) or abort() ends it, then it is destroyed; its
+  //     destructor need not abort anything. abort() must still clean up after the writer's own
+  //     failed write() or complete(), whatever state that left.
+  // Called from any thread (several at once unless concurrent_objects is false).
+  virtual std::unique_ptr<ObjectWriter> open_writer(const std::string& name, std::uint64_t size,
+                                                    ByteSource& source) = 0;
 };
 
 struct StorageOptions {
@@ -101,6 +145,12 @@ struct StorageOptions {
 // Opens the storage named by `uri`. Throws Error for unknown schemes and bad URIs (and, for
 // s3://, missing credentials or an unreachable endpoint).
 std::unique_ptr<Storage> open_storage(const std::string& uri, const StorageOptions& options);
+
+// Frees the mem:// store NAME: removes all its objects at once, for every Storage opened on it
+// (a read in progress keeps the one object it copies from until it returns; a writer still open
+// completes into the emptied store). Returns the number of objects removed: 0 when the store is
+// empty or was never opened. Thread-safe.
+std::size_t drop_mem_store(const std::string& name);
 
 }  // namespace sdgen
 #pragma GCC visibility pop

@@ -36,13 +36,10 @@ class DirectWriter final : public ObjectWriter {
  public:
   DirectWriter(std::string path, std::string display, int fd, std::uint64_t size, bool fsync)
       : path_(std::move(path)), display_(std::move(display)), fd_(fd), size_(size), fsync_(fsync) {}
-  ~DirectWriter() override {
-    if (!finished_) abort();
-  }
 
+  // Storage::create() checks sizes and call order (the chunks add up to size_ when complete()
+  // is called) and aborts every writer that does not complete.
   void write(std::span<const std::uint8_t> chunk) override {
-    check_write_fits(display_, accepted_, chunk.size(), size_);
-    accepted_ += chunk.size();
     while (!chunk.empty()) {
       if (staged_ == 0 && is_aligned(chunk.data()) && chunk.size() >= kDirectAlignment) {
         const std::size_t whole = chunk.size() / kDirectAlignment * kDirectAlignment;
@@ -63,7 +60,6 @@ class DirectWriter final : public ObjectWriter {
   }
 
   void complete() override {
-    check_complete(display_, accepted_, size_);
     if (staged_ > 0) {
       const std::size_t padded = (staged_ + kDirectAlignment - 1) / kDirectAlignment * kDirectAlignment;
       std::memset(staging_.get() + staged_, 0, padded - staged_);
@@ -74,13 +70,9 @@ class DirectWriter final : public ObjectWriter {
                  " bytes: " + errno_text(errno));
     }
     finish_file(fd_, fsync_, display_);
-    finished_ = true;
   }
 
-  void abort() noexcept override {
-    discard_file(fd_, path_);
-    finished_ = true;
-  }
+  void abort() noexcept override { discard_file(fd_, path_); }
 
  private:
   void write_direct(std::span<const std::uint8_t> aligned) {
@@ -104,12 +96,10 @@ class DirectWriter final : public ObjectWriter {
   FileDescriptor fd_;
   std::uint64_t size_;
   bool fsync_;
-  std::uint64_t accepted_ = 0;  // bytes received by write()
   std::uint64_t position_ = 0;  // bytes written to the file (including padding)
   std::unique_ptr<std::uint8_t, FreeDeleter> staging_;
   std::size_t staging_bytes_ = 0;
   std::size_t staged_ = 0;
-  bool finished_ = false;
 };
 
 class DirectStorage final : public FileStorage {
@@ -123,11 +113,6 @@ class DirectStorage final : public FileStorage {
     return capabilities;
   }
 
-  std::unique_ptr<ObjectWriter> create(const std::string& name, std::uint64_t size, ByteSource&) override {
-    const int fd = open_for_writing(name, O_DIRECT, "the file system refuses O_DIRECT (use file:// there)");
-    return std::make_unique<DirectWriter>(path_of(name), display_name(name), fd, size, options_.fsync);
-  }
-
   std::uint64_t read(const std::string& name, std::uint64_t offset, std::span<std::uint8_t> out) override {
     // Only aligned requests can bypass the cache; others (small helpers) read through it.
     if (!is_aligned(out.data()) || offset % kDirectAlignment != 0 || out.size() % kDirectAlignment != 0)
@@ -135,6 +120,12 @@ class DirectStorage final : public FileStorage {
     FileDescriptor fd(::open(path_of(name).c_str(), O_RDONLY | O_CLOEXEC | O_DIRECT));
     if (!fd) throw_io(display_name(name) + ": cannot open with O_DIRECT: " + errno_text(errno));
     return read_at(fd.get(), offset, out, display_name(name), kDirectAlignment);
+  }
+
+ protected:
+  std::unique_ptr<ObjectWriter> open_writer(const std::string& name, std::uint64_t size, ByteSource&) override {
+    const int fd = open_for_writing(name, O_DIRECT, "the file system refuses O_DIRECT (use file:// there)");
+    return std::make_unique<DirectWriter>(path_of(name), display_name(name), fd, size, options_.fsync);
   }
 };
 

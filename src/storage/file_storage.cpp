@@ -21,37 +21,26 @@ namespace fs = std::filesystem;
 
 class FileWriter final : public ObjectWriter {
  public:
-  FileWriter(std::string path, std::string display, int fd, std::uint64_t size, bool fsync)
-      : path_(std::move(path)), display_(std::move(display)), fd_(fd), size_(size), fsync_(fsync) {}
-  ~FileWriter() override {
-    if (!finished_) abort();
-  }
+  // Storage::create() checks sizes and call order and aborts every writer that does not
+  // complete, so this writer only moves bytes.
+  FileWriter(std::string path, std::string display, int fd, bool fsync)
+      : path_(std::move(path)), display_(std::move(display)), fd_(fd), fsync_(fsync) {}
 
   void write(std::span<const std::uint8_t> chunk) override {
-    check_write_fits(display_, written_, chunk.size(), size_);
     write_all(fd_.get(), chunk, written_, display_);
     written_ += chunk.size();
   }
 
-  void complete() override {
-    check_complete(display_, written_, size_);
-    finish_file(fd_, fsync_, display_);
-    finished_ = true;
-  }
+  void complete() override { finish_file(fd_, fsync_, display_); }
 
-  void abort() noexcept override {
-    discard_file(fd_, path_);
-    finished_ = true;
-  }
+  void abort() noexcept override { discard_file(fd_, path_); }
 
  private:
   std::string path_;
   std::string display_;
   FileDescriptor fd_;
-  std::uint64_t size_;
   bool fsync_;
-  std::uint64_t written_ = 0;
-  bool finished_ = false;
+  std::uint64_t written_ = 0;  // for messages
 };
 
 // Everything after "scheme://"; a path that ends in '/' or names a directory is a directory.
@@ -92,9 +81,9 @@ int FileStorage::open_for_writing(const std::string& name, int extra_flags, std:
   return fd;
 }
 
-std::unique_ptr<ObjectWriter> FileStorage::create(const std::string& name, std::uint64_t size, ByteSource&) {
+std::unique_ptr<ObjectWriter> FileStorage::open_writer(const std::string& name, std::uint64_t, ByteSource&) {
   const int fd = open_for_writing(name, 0);
-  return std::make_unique<FileWriter>(path_of(name), display_name(name), fd, size, options_.fsync);
+  return std::make_unique<FileWriter>(path_of(name), display_name(name), fd, options_.fsync);
 }
 
 std::uint64_t FileStorage::read(const std::string& name, std::uint64_t offset, std::span<std::uint8_t> out) {

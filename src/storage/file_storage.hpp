@@ -17,16 +17,16 @@ class FileStorage : public Storage {
 
   StorageCapabilities capabilities() const override;
   std::string describe() const override { return uri_; }
-  std::unique_ptr<ObjectWriter> create(const std::string& name, std::uint64_t size, ByteSource& source) override;
   std::uint64_t read(const std::string& name, std::uint64_t offset, std::span<std::uint8_t> out) override;
   std::optional<std::uint64_t> size_of(const std::string& name) override;
   std::vector<ObjectInfo> list(const std::string& prefix) override;
   void remove(const std::string& name) override;
 
  protected:
+  std::unique_ptr<ObjectWriter> open_writer(const std::string& name, std::uint64_t size, ByteSource& source) override;
   std::string path_of(const std::string& name) const { return base_path_ + name; }
   // The object as the user named it, for messages: the URI plus the name.
-  std::string display_name(const std::string& name) const { return uri_ + name; }
+  std::string display_name(const std::string& name) const { return object_uri(name); }
   // Opens a new object's file for writing (truncating an old one), creating missing parent
   // directories. Throws Error with the reason, naming the object; `einval_reason` replaces the
   // system's text for EINVAL (what an unsupported flag such as O_DIRECT gets).

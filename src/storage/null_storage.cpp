@@ -5,6 +5,8 @@
 namespace sdgen {
 namespace {
 
+// Storage::create() checks sizes and call order, so null:// refuses the same misuse as a real
+// store would and measures the same pipeline.
 class NullWriter final : public ObjectWriter {
  public:
   void write(std::span<const std::uint8_t>) override {}
@@ -21,15 +23,17 @@ class NullStorage final : public Storage {
     return capabilities;
   }
   std::string describe() const override { return "null://"; }
-  std::unique_ptr<ObjectWriter> create(const std::string&, std::uint64_t, ByteSource&) override {
-    return std::make_unique<NullWriter>();
-  }
   std::uint64_t read(const std::string& name, std::uint64_t, std::span<std::uint8_t>) override {
     throw_invalid("null://" + name + ": null:// discards data, nothing can be read back");
   }
   std::optional<std::uint64_t> size_of(const std::string&) override { return std::nullopt; }
   std::vector<ObjectInfo> list(const std::string&) override { return {}; }
   void remove(const std::string&) override {}
+
+ protected:
+  std::unique_ptr<ObjectWriter> open_writer(const std::string&, std::uint64_t, ByteSource&) override {
+    return std::make_unique<NullWriter>();
+  }
 };
 
 }  // namespace

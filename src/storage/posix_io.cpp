@@ -42,17 +42,6 @@ void FileDescriptor::close_checked(const std::string& what) {
     throw_io(what + ": close failed: " + errno_text(errno));
 }
 
-void check_write_fits(const std::string& what, std::uint64_t written, std::size_t chunk, std::uint64_t size) {
-  if (chunk > size - written)
-    throw_invalid(what + ": " + std::to_string(written + chunk) + " bytes written to an object of " +
-                  std::to_string(size));
-}
-
-void check_complete(const std::string& what, std::uint64_t written, std::uint64_t size) {
-  if (written != size)
-    throw_invalid(what + ": complete() after " + std::to_string(written) + " of " + std::to_string(size) + " bytes");
-}
-
 std::string errno_text(int error) { return std::strerror(error); }
 
 void write_all(int fd, std::span<const std::uint8_t> bytes, std::uint64_t position, const std::string& what) {

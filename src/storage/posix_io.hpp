@@ -32,11 +32,6 @@ class FileDescriptor {
 
 std::string errno_text(int error);
 
-// The ObjectWriter size contract, with one message for every file writer: a chunk may not run
-// past the declared size, and complete() needs exactly the declared size.
-void check_write_fits(const std::string& what, std::uint64_t written, std::size_t chunk, std::uint64_t size);
-void check_complete(const std::string& what, std::uint64_t written, std::uint64_t size);
-
 // Ends a written file: fsync first when asked, then close; throws Error naming `what`.
 void finish_file(FileDescriptor& fd, bool fsync, const std::string& what);
 

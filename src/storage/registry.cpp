@@ -27,6 +27,7 @@ constexpr std::array kSchemes{
     Scheme{"file", open_file_storage},
     Scheme{"direct", open_direct_storage},
     Scheme{"null", open_null_storage},
+    Scheme{"mem", open_mem_storage},
 #ifdef SDGEN_WITH_S3
     Scheme{"s3", open_s3_storage},
 #else
@@ -34,6 +35,8 @@ constexpr std::array kSchemes{
 #endif
 };
 
+// The targets a command line can use. mem:// is left out: its objects end with the process, so it
+// serves tests and front ends that stay in one process (they know it from storage.hpp).
 constexpr std::string_view kKnownTargets = "file:///dir/prefix, direct:///dir/prefix, s3://bucket/prefix, null:// or -";
 
 }  // namespace

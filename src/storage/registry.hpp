@@ -14,6 +14,7 @@ std::unique_ptr<Storage> open_file_storage(const std::string& uri, const Storage
 std::unique_ptr<Storage> open_direct_storage(const std::string& uri, const StorageOptions& options);
 std::unique_ptr<Storage> open_null_storage(const std::string& uri, const StorageOptions& options);
 std::unique_ptr<Storage> open_stdout_storage(const std::string& uri, const StorageOptions& options);
+std::unique_ptr<Storage> open_mem_storage(const std::string& uri, const StorageOptions& options);
 // Provided by src/storage/s3/ (declared again in s3/s3_storage.hpp); only called when the build
 // defines SDGEN_WITH_S3.
 std::unique_ptr<Storage> open_s3_storage(const std::string& uri, const StorageOptions& options);

@@ -9,16 +9,20 @@
 namespace sdgen {
 namespace {
 
+// Storage::create() checks sizes and call order: a write past the declared size is refused
+// before any of its bytes reach the stream, so a reader that knows the sizes stays in step.
 class StdoutWriter final : public ObjectWriter {
  public:
+  explicit StdoutWriter(std::string display) : display_(std::move(display)) {}
   void write(std::span<const std::uint8_t> chunk) override {
-    detail::write_all(STDOUT_FILENO, chunk, position_, "standard output");
+    detail::write_all(STDOUT_FILENO, chunk, position_, display_);
     position_ += chunk.size();
   }
   void complete() override {}
   void abort() noexcept override {}
 
  private:
+  std::string display_;
   std::uint64_t position_ = 0;  // within the object, for messages
 };
 
@@ -31,15 +35,21 @@ class StdoutStorage final : public Storage {
     return capabilities;
   }
   std::string describe() const override { return "-"; }
-  std::unique_ptr<ObjectWriter> create(const std::string&, std::uint64_t, ByteSource&) override {
-    return std::make_unique<StdoutWriter>();
+  // "-obj_0" would read as an option: name the stream, and the object when it has a name.
+  std::string object_uri(const std::string& name) const override {
+    return name.empty() ? "standard output" : "standard output (" + Storage::object_uri(name).substr(1) + ")";
   }
-  std::uint64_t read(const std::string&, std::uint64_t, std::span<std::uint8_t>) override {
-    throw_invalid("standard output cannot be read back");
+  std::uint64_t read(const std::string& name, std::uint64_t, std::span<std::uint8_t>) override {
+    throw_invalid(object_uri(name) + ": write only, nothing can be read back");
   }
   std::optional<std::uint64_t> size_of(const std::string&) override { return std::nullopt; }
   std::vector<ObjectInfo> list(const std::string&) override { return {}; }
   void remove(const std::string&) override {}
+
+ protected:
+  std::unique_ptr<ObjectWriter> open_writer(const std::string& name, std::uint64_t, ByteSource&) override {
+    return std::make_unique<StdoutWriter>(object_uri(name));
+  }
 };
 
 }  // namespace

@@ -259,7 +259,7 @@ TEST(PutPipeline, FailingCreateIsAFailureToo) {
    public:
     StorageCapabilities capabilities() const override { return {}; }
     std::string describe() const override { return "refusing://"; }
-    std::unique_ptr<ObjectWriter> create(const std::string& name, std::uint64_t, ByteSource&) override {
+    std::unique_ptr<ObjectWriter> open_writer(const std::string& name, std::uint64_t, ByteSource&) override {
       throw_io("refusing://" + name + ": cannot create: Permission denied");
     }
     std::uint64_t read(const std::string&, std::uint64_t, std::span<std::uint8_t>) override { return 0; }

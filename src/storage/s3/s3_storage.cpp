@@ -22,7 +22,7 @@ class S3Storage final : public Storage {
   StorageCapabilities capabilities() const override { return {}; }
   std::string describe() const override { return uri_; }
 
-  std::unique_ptr<ObjectWriter> create(const std::string& name, std::uint64_t size, ByteSource& source) override {
+  std::unique_ptr<ObjectWriter> open_writer(const std::string& name, std::uint64_t size, ByteSource& source) override {
     return s3::make_writer(client_, threads_, options_, key_of(name), size, source);
   }
 
