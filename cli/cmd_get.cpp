@@ -57,7 +57,7 @@ void add_read_back_options(CLI::App& command, ReadBackOptions& o) {
 
 int run_read_back(const ReadBackOptions& o, const std::string& command) {
   const PipelineOptions pipeline = o.pipeline.pipeline_options();
-  const std::unique_ptr<Storage> storage = open_storage(o.uri, o.storage.storage_options());
+  const std::unique_ptr<Storage> storage = open_storage(o.uri, o.storage.storage_options(o.uri));
   const StorageCapabilities capabilities = storage->capabilities();
   if (capabilities.discards_data || !capabilities.readable)
     throw_invalid(command + " " + storage->describe() + ": this target is write-only, nothing can be read back");

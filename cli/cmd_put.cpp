@@ -98,7 +98,7 @@ int run_put(const PutCommandOptions& o) {
   const DatasetLayout layout = o.spec.layout();
   const PipelineOptions pipeline = o.pipeline.pipeline_options();
   const NameTemplate names(o.name_template, layout.object_count);
-  const StorageOptions storage_options = o.storage.storage_options();
+  const StorageOptions storage_options = o.storage.storage_options(o.uri);
   const DataGenerator generator(spec, layout);
   const std::unique_ptr<Storage> storage = open_storage(o.uri, storage_options);
   // Standard output may carry the data; the report then goes to stderr.
