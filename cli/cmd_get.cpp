@@ -31,7 +31,7 @@ void add_read_back_options(CLI::App& command, ReadBackOptions& o) {
 int run_read_back(const ReadBackOptions& o, const std::string& command) {
   const PipelineOptions pipeline = o.pipeline.pipeline_options();
   const ObjectSelection objects = o.selection.selection();
-  const std::unique_ptr<Storage> storage = open_storage(o.uri, o.storage.storage_options());
+  const std::unique_ptr<Storage> storage = open_storage(o.uri, o.storage.storage_options(o.uri));
   const ReadBackSet set = open_read_back(*storage, o.verify, objects, o.selection.name_prefix);
   const std::uint64_t count = objects.count(set.objects().object_count());
 

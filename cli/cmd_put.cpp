@@ -62,7 +62,7 @@ int run_put(const PutCommandOptions& o) {
   const DatasetLayout layout = o.spec.layout();
   const PipelineOptions pipeline = o.pipeline.pipeline_options();
   const ObjectSelection objects = o.selection.selection();
-  const StorageOptions storage_options = o.storage.storage_options();
+  const StorageOptions storage_options = o.storage.storage_options(o.uri);
   const GeneratedObjects dataset(spec, layout, o.name_template, o.selection.name_prefix);
   validate(objects, dataset.object_count());
   const DataGenerator& generator = dataset.generator();

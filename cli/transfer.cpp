@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
@@ -38,28 +39,47 @@ PipelineOptions PipelineCliOptions::pipeline_options() const {
 }
 
 void StorageCliOptions::add_to(CLI::App& command, bool writing) {
-  if (writing) command.add_flag("--fsync", fsync, "file://, direct://: fsync each object before counting it written");
-  command.add_option("--endpoint", endpoint, "s3://: endpoint URL (else AWS_ENDPOINT_URL)");
-  command.add_option("--region", region, "s3://: region (else AWS_REGION, else us-east-1)");
-  command.add_option("--profile", profile, "s3://: ~/.aws/credentials profile (else AWS_PROFILE)");
-  if (writing) {
-    command.add_flag("--create-bucket", create_bucket, "s3://: create the bucket when it does not exist");
-    command.add_option("--part-size", part_size, "s3://: multipart part size")->capture_default_str();
-    command.add_option("--multipart-threshold", multipart_threshold, "s3://: larger objects use multipart upload")
-        ->capture_default_str();
+  // Options by name, in the backends' order, with the targets of the backends that take each.
+  struct Merged {
+    const BackendOption* option;
+    std::string targets;
+  };
+  std::vector<Merged> merged;
+  for (const StorageBackend& backend : storage_backends()) {
+    for (const BackendOption& option : backend.options) {
+      if (option.writing_only && !writing) continue;
+      auto same =
+          std::find_if(merged.begin(), merged.end(), [&](const Merged& m) { return m.option->name == option.name; });
+      if (same == merged.end())
+        merged.push_back({&option, std::string(backend.target)});
+      else
+        same->targets += ", " + std::string(backend.target);
+    }
+  }
+  for (const Merged& entry : merged) {
+    const BackendOption& option = *entry.option;
+    Flag& flag = flags_.emplace_back();
+    flag.name = std::string(option.name);
+    const std::string help = entry.targets + ": " + std::string(option.help);
+    if (option.kind == BackendOption::Kind::flag) {
+      flag.option = command.add_flag("--" + flag.name, flag.on, help);
+    } else {
+      flag.option = command.add_option("--" + flag.name, flag.value, help);
+      if (!option.default_value.empty()) flag.option->default_str(std::string(option.default_value));
+    }
   }
 }
 
-StorageOptions StorageCliOptions::storage_options() const {
+StorageOptions StorageCliOptions::storage_options(const std::string& target) const {
+  const StorageBackend& backend = storage_backend_of(target);
   StorageOptions options;
-  options.fsync = fsync;
-  options.endpoint = endpoint;
-  options.region = region;
-  options.profile = profile;
-  options.create_bucket = create_bucket;
-  options.part_bytes = parse_size(part_size, "part size");
-  options.multipart_threshold = parse_size(multipart_threshold, "multipart threshold");
-  if (options.part_bytes == 0) throw_invalid("part size 0: must be at least 1 byte");
+  for (const Flag& flag : flags_) {
+    if (flag.option->count() == 0) continue;
+    const bool taken = std::any_of(backend.options.begin(), backend.options.end(),
+                                   [&](const BackendOption& option) { return option.name == flag.name; });
+    if (!taken) throw_invalid("--" + flag.name + ": does not apply to " + std::string(backend.target) + " targets");
+    options.set(flag.name, flag.value.empty() && flag.on ? "true" : flag.value);
+  }
   return options;
 }
 

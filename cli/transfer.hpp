@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
+#include <deque>
 #include <stop_token>
 #include <string>
 #include <thread>
@@ -30,18 +31,25 @@ struct PipelineCliOptions {
   PipelineOptions pipeline_options() const;  // validated
 };
 
-// --fsync and the s3:// options; the reading commands get only those that apply to reading.
-struct StorageCliOptions {
-  bool fsync = false;
-  std::string endpoint;
-  std::string region;
-  std::string profile;
-  bool create_bucket = false;
-  std::string part_size = "8MiB";  // StorageOptions::part_bytes
-  std::string multipart_threshold = "64MiB";
-
+// A flag "--NAME" for each option in the backends' tables (storage.hpp: storage_backends()), so
+// that a new backend brings its flags without a change here; the reading commands get only the
+// options that apply to reading. One name taken by several backends (fsync) is one flag.
+class StorageCliOptions {
+ public:
   void add_to(CLI::App& command, bool writing);
-  StorageOptions storage_options() const;
+  // The flags given, for the backend that `target` names. Throws Error (invalid_argument) for a
+  // flag that backend does not take, before anything is opened or written:
+  // "--part-size: does not apply to file:// targets".
+  StorageOptions storage_options(const std::string& target) const;
+
+ private:
+  struct Flag {
+    std::string name;
+    CLI::Option* option = nullptr;
+    std::string value;  // a text, size or count option's
+    bool on = false;    // a flag's
+  };
+  std::deque<Flag> flags_;  // a deque: CLI11 keeps pointers to value and on
 };
 
 // --objects (which objects of the dataset a run covers) and --name-prefix (a raw prefix in front

@@ -19,10 +19,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #pragma GCC visibility push(default)
@@ -127,23 +130,51 @@ class Storage {
                                                     ByteSource& source) = 0;
 };
 
-struct StorageOptions {
-  bool fsync = false;                     // file://, direct://: fsync each object before complete()
-  std::string endpoint;                   // s3://: e.g. http://127.0.0.1:9000; else AWS_ENDPOINT_URL
-  std::string region;                     // s3://: else AWS_REGION, else us-east-1
-  std::string profile;                    // s3://: ~/.aws/credentials profile; else AWS_PROFILE
-  bool create_bucket = false;             // s3://: create the bucket when missing
-  std::uint64_t multipart_threshold = 64ull << 20;  // s3://: objects larger use multipart upload
-  // s3://: multipart part size (>= 5 MiB on AWS). 8 MiB as the aws CLI: moto took 4x longer to
-  // store 16 MiB parts, byte for byte (docs/PERFORMANCE-S3.md).
-  std::uint64_t part_bytes = 8ull << 20;
-  unsigned parts_in_flight = 4;           // s3://: parallel part uploads per object (memory: x part_bytes)
-  unsigned max_attempts = 5;              // s3://: tries per request (exponential backoff + jitter)
-  unsigned timeout_ms = 30000;            // s3://: per-request inactivity limit
+// One option a backend takes, as the backend's own table declares it (each backend's file holds
+// its table; registry.cpp names the tables). The CLI makes a flag "--<name>" of each, so a new
+// backend brings its options without any change to the CLI.
+struct BackendOption {
+  enum class Kind {
+    flag,   // "true" or "false"; given without a value on the command line
+    text,   // any string
+    size,   // bytes, with units as parse_size reads them ("8MiB")
+    count,  // a decimal number
+  };
+  std::string_view name;           // "part-size": the CLI's --part-size
+  Kind kind = Kind::text;
+  std::string_view default_value;  // as a user writes it ("8MiB"); "" for none (a flag: off)
+  std::string_view help;           // one line, without the scheme
+  bool writing_only = false;       // applies to writing objects (put), not to reading them (get)
 };
 
-// Opens the storage named by `uri`. Throws Error for unknown schemes and bad URIs (and, for
-// s3://, missing credentials or an unreachable endpoint).
+// A backend as the registry knows it.
+struct StorageBackend {
+  std::string_view scheme;  // "file", "s3"; "-" for stdout
+  std::string_view target;  // how messages name its targets: "file://", "- (stdout)"
+  std::span<const BackendOption> options;
+};
+
+// Every backend this sdgen was built with, in a fixed order.
+std::span<const StorageBackend> storage_backends();
+// The backend that `uri` names. Throws Error (invalid_argument) for a URI without a known scheme.
+const StorageBackend& storage_backend_of(const std::string& uri);
+
+// Options for a storage, by the names of its backend's table, with values as a user writes
+// them: set("part-size", "16MiB"), set("fsync", "true"). An option left out takes the table's
+// default. open_storage() refuses a name the target's backend does not take (naming it and the
+// target) and a value its backend cannot read.
+struct StorageOptions {
+  std::map<std::string, std::string, std::less<>> values;
+
+  StorageOptions& set(std::string_view name, std::string_view value) {
+    values.insert_or_assign(std::string(name), std::string(value));
+    return *this;
+  }
+};
+
+// Opens the storage named by `uri`. Throws Error for unknown schemes, bad URIs and options the
+// backend does not take or cannot read (and, for s3://, missing credentials or an unreachable
+// endpoint).
 std::unique_ptr<Storage> open_storage(const std::string& uri, const StorageOptions& options);
 
 // Frees the mem:// store NAME: removes all its objects at once, for every Storage opened on it

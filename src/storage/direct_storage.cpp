@@ -26,6 +26,11 @@ namespace {
 constexpr std::size_t kDirectAlignment = 4096;
 constexpr std::size_t kStagingBytes = 1 << 20;  // large enough that unaligned streams move in big writes
 
+// What FileStorage's constructor reads (file_storage.cpp), the same for both.
+constexpr BackendOption kDirectOptions[] = {
+    {"fsync", BackendOption::Kind::flag, "", "fsync each object before counting it written", true},
+};
+
 bool is_aligned(const void* pointer) { return reinterpret_cast<std::uintptr_t>(pointer) % kDirectAlignment == 0; }
 
 struct FreeDeleter {
@@ -125,12 +130,14 @@ class DirectStorage final : public FileStorage {
  protected:
   std::unique_ptr<ObjectWriter> open_writer(const std::string& name, std::uint64_t size, ByteSource&) override {
     const int fd = open_for_writing(name, O_DIRECT, "the file system refuses O_DIRECT (use file:// there)");
-    return std::make_unique<DirectWriter>(path_of(name), display_name(name), fd, size, options_.fsync);
+    return std::make_unique<DirectWriter>(path_of(name), display_name(name), fd, size, fsync_);
   }
 };
 
 }  // namespace
 }  // namespace detail
+
+std::span<const BackendOption> direct_storage_options() { return detail::kDirectOptions; }
 
 std::unique_ptr<Storage> open_direct_storage(const std::string& uri, const StorageOptions& options) {
   return std::make_unique<detail::DirectStorage>(uri, options);

@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "sdgen/error.hpp"
+#include "storage/backend_options.hpp"
 #include "storage/posix_io.hpp"
 #include "storage/registry.hpp"
 
@@ -18,6 +19,11 @@ namespace detail {
 namespace {
 
 namespace fs = std::filesystem;
+
+// direct:// takes the same one option (direct_storage.cpp), read by the shared constructor below.
+constexpr BackendOption kFileOptions[] = {
+    {"fsync", BackendOption::Kind::flag, "", "fsync each object before counting it written", true},
+};
 
 class FileWriter final : public ObjectWriter {
  public:
@@ -57,7 +63,7 @@ std::string base_path_from(std::string_view scheme, const std::string& uri) {
 }  // namespace
 
 FileStorage::FileStorage(std::string_view scheme, const std::string& uri, const StorageOptions& options)
-    : base_path_(base_path_from(scheme, uri)), options_(options) {
+    : base_path_(base_path_from(scheme, uri)), fsync_(OptionReader(options, kFileOptions).flag("fsync")) {
   uri_ = std::string(scheme) + "://" + base_path_;
 }
 
@@ -83,7 +89,7 @@ int FileStorage::open_for_writing(const std::string& name, int extra_flags, std:
 
 std::unique_ptr<ObjectWriter> FileStorage::open_writer(const std::string& name, std::uint64_t, ByteSource&) {
   const int fd = open_for_writing(name, 0);
-  return std::make_unique<FileWriter>(path_of(name), display_name(name), fd, options_.fsync);
+  return std::make_unique<FileWriter>(path_of(name), display_name(name), fd, fsync_);
 }
 
 std::uint64_t FileStorage::read(const std::string& name, std::uint64_t offset, std::span<std::uint8_t> out) {
@@ -136,6 +142,8 @@ void FileStorage::remove(const std::string& name) {
 }
 
 }  // namespace detail
+
+std::span<const BackendOption> file_storage_options() { return detail::kFileOptions; }
 
 std::unique_ptr<Storage> open_file_storage(const std::string& uri, const StorageOptions& options) {
   return std::make_unique<detail::FileStorage>("file", uri, options);

@@ -34,7 +34,7 @@ class FileStorage : public Storage {
 
   std::string uri_;        // normalised: a directory ends in '/'
   std::string base_path_;  // object path = base_path_ + name
-  StorageOptions options_;
+  bool fsync_;             // fsync each object before complete() returns
 };
 
 }  // namespace sdgen::detail

@@ -25,7 +25,7 @@ class S3Faults : public ::testing::Test {
     bucket_ = unique_bucket("faults");
     direct_ = open_s3_storage("s3://" + bucket_, test_options(moto_endpoint()));  // creates the bucket
     options_ = test_options(proxy_endpoint());
-    options_.create_bucket = false;
+    options_.set("create-bucket", "false");
   }
   void TearDown() override {
     if (!proxy_endpoint().empty()) configure_proxy("{}");
@@ -88,9 +88,11 @@ TEST_F(S3Faults, FirstPartUploadsThrottledAreRegenerated) {
   auto storage = through_proxy();
   configure_proxy(R"({"error_first_part_puts": 3})");
   const auto generator = make_generator(1, 17ull << 20, 13);
-  // Parts 1-3 are in flight together, so the first three part requests are parts 1-3, 5 MiB each:
-  // each resend regenerates exactly its part, and nothing else is regenerated.
-  EXPECT_EQ(write_object(*storage, "object", generator, 0, 1u << 20), 15ull << 20);
+  // The three refused part requests are of 5 MiB parts: part 4 (2 MiB) opens only after parts 1-3
+  // each sent a first request (a part opens once the one before it streams). Each resend
+  // regenerates exactly its part; beyond that, only the checksum pass generates the object
+  // (17 MiB) once more.
+  EXPECT_EQ(write_object(*storage, "object", generator, 0, 1u << 20), (17ull << 20) + (15ull << 20));
   EXPECT_EQ(proxy_counter("errors_injected"), 3);
   EXPECT_EQ(first_difference(*direct_, "object", generator, 0, 4u << 20), -1);
   EXPECT_EQ(open_multipart_uploads(bucket_), 0);
@@ -143,7 +145,7 @@ TEST_F(S3Faults, LostCreateMultipartUploadAnswerLeavesNoUpload) {
 
 TEST_F(S3Faults, CreateMultipartUploadNeverAnsweredLeavesNoUpload) {
   // Every attempt creates an upload and loses the answer: the writer fails, and aborts all three.
-  options_.max_attempts = 3;
+  options_.set("max-attempts", "3");
   auto storage = through_proxy();
   configure_proxy(R"({"drop_answer_first_creates": 1000})");
   const auto generator = make_generator(1, 11u << 20, 25);
@@ -176,7 +178,7 @@ TEST_F(S3Faults, PathBrokenMidMultipartUploadAbortsTheUpload) {
   // After CreateMultipartUpload and two parts, every PUT is dropped unanswered; the abort
   // (DELETE) still gets through, as when only the data path is broken.
   configure_proxy(R"({"break_after": 3, "break_methods": ["PUT"]})");
-  options_.max_attempts = 3;
+  options_.set("max-attempts", "3");
   storage = through_proxy();
   const auto generator = make_generator(1, 17ull << 20, 15);
   const auto [message, seconds] = failed_write(*storage, "object", generator, 0);
@@ -191,7 +193,7 @@ TEST_F(S3Faults, PathBrokenMidMultipartUploadAbortsTheUpload) {
 
 TEST_F(S3Faults, PathBrokenForGoodFailsQuicklyAndClaimsNothing) {
   auto storage = through_proxy();
-  options_.max_attempts = 3;
+  options_.set("max-attempts", "3");
   storage = through_proxy();
   // Everything after the second request is dropped: a multipart upload loses its parts and its
   // abort, a single PUT loses its body.
@@ -216,8 +218,8 @@ TEST_F(S3Faults, PathBrokenForGoodFailsQuicklyAndClaimsNothing) {
 }
 
 TEST_F(S3Faults, ServerThatStopsAnsweringTimesOut) {
-  options_.timeout_ms = 1000;
-  options_.max_attempts = 2;
+  options_.set("timeout-ms", "1000");
+  options_.set("max-attempts", "2");
   auto storage = through_proxy();
   const auto generator = make_generator(1, 1000, 18);
   write_object(*storage, "object", generator, 0, 1000);

@@ -38,9 +38,9 @@ int main(int argc, char** argv) {
     spec.seed = 1;
     const sdgen::DataGenerator generator(spec, {count, size});
     sdgen::StorageOptions options;  // defaults: what `sdgen put` uses unless told otherwise
-    options.create_bucket = true;
-    if (argc > 4) options.part_bytes = std::stoull(argv[4]);
-    if (argc > 5) options.parts_in_flight = static_cast<unsigned>(std::stoul(argv[5]));
+    options.set("create-bucket", "true");
+    if (argc > 4) options.set("part-size", argv[4]);
+    if (argc > 5) options.set("parts-in-flight", argv[5]);
     auto storage = sdgen::open_s3_storage(argv[1], options);
     std::vector<std::uint8_t> chunk(1u << 20);
     const auto start = std::chrono::steady_clock::now();

@@ -65,13 +65,13 @@ std::string unique_bucket(const std::string& tag) {
 
 StorageOptions test_options(const std::string& endpoint) {
   StorageOptions options;
-  options.endpoint = endpoint;
-  options.create_bucket = true;
-  options.multipart_threshold = 5ull << 20;
-  options.part_bytes = 5ull << 20;
-  options.parts_in_flight = 3;
-  options.max_attempts = 5;
-  options.timeout_ms = 10000;
+  options.set("endpoint", endpoint)
+      .set("create-bucket", "true")
+      .set("multipart-threshold", "5MiB")
+      .set("part-size", "5MiB")
+      .set("parts-in-flight", "3")
+      .set("max-attempts", "5")
+      .set("timeout-ms", "10000");
   return options;
 }
 

@@ -184,7 +184,7 @@ TEST_P(FileBackends, MissingObjectsAndUnreadableTargets) {
 
 TEST_P(FileBackends, FsyncOptionStillWritesExactly) {
   StorageOptions options;
-  options.fsync = true;
+  options.set("fsync", "true");
   auto synced = open_storage(GetParam() + "://" + dir_.path() + "/", options);
   const Bytes bytes = pattern(3 * 4096 + 1, 11);
   write_in_pieces(*synced, "synced", bytes, 4096);

@@ -1,7 +1,9 @@
 #include "storage/s3/s3_checksum.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
+#include <vector>
 
 #if defined(__x86_64__)
 #include <nmmintrin.h>
@@ -70,6 +72,18 @@ std::string crc32c_base64(std::uint32_t crc) {
   std::string text;
   for (int digit = 5; digit >= 0; --digit) text += alphabet[(bits >> (6 * digit)) & 63];
   return text + "==";
+}
+
+std::string crc32c_base64_of(ByteSource& source, std::uint64_t offset, std::uint64_t length) {
+  constexpr std::uint64_t piece_bytes = 256u << 10;
+  std::vector<std::uint8_t> buffer(std::min(length, piece_bytes));
+  std::uint32_t crc = 0;
+  for (std::uint64_t done = 0; done < length; done += buffer.size()) {
+    const std::span<std::uint8_t> piece(buffer.data(), std::min<std::uint64_t>(buffer.size(), length - done));
+    source.read_at(offset + done, piece);
+    crc = crc32c(piece, crc);
+  }
+  return crc32c_base64(crc);
 }
 
 }  // namespace sdgen::s3

@@ -10,6 +10,8 @@
 #include <span>
 #include <string>
 
+#include "sdgen/storage.hpp"
+
 namespace sdgen::s3 {
 
 // CRC32C of `bytes` continuing from `crc` (0 to start). SSE4.2 instructions where the CPU has
@@ -19,5 +21,10 @@ std::uint32_t crc32c_portable(std::span<const std::uint8_t> bytes, std::uint32_t
 
 // The form S3 wants in headers and XML: base64 of the 4 bytes, most significant first.
 std::string crc32c_base64(std::uint32_t crc);
+
+// crc32c_base64 of bytes [offset, offset + length) of `source`, generated once more piece by
+// piece (256 KiB at a time, cache-resident): a checksum header precedes a body that only streams
+// in later. Throws what the source throws.
+std::string crc32c_base64_of(ByteSource& source, std::uint64_t offset, std::uint64_t length);
 
 }  // namespace sdgen::s3

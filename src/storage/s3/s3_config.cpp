@@ -5,10 +5,27 @@
 #include <optional>
 
 #include "sdgen/error.hpp"
+#include "storage/backend_options.hpp"
+#include "storage/registry.hpp"
 
 namespace sdgen::s3 {
 
 namespace {
+
+using Kind = BackendOption::Kind;
+
+// The defaults are S3Options' own (s3_config.hpp), written as a user would.
+constexpr BackendOption kS3Options[] = {
+    {"endpoint", Kind::text, "", "endpoint URL (else AWS_ENDPOINT_URL)"},
+    {"region", Kind::text, "", "region (else AWS_REGION, else us-east-1)"},
+    {"profile", Kind::text, "", "~/.aws/credentials profile (else AWS_PROFILE)"},
+    {"create-bucket", Kind::flag, "", "create the bucket when it does not exist", true},
+    {"part-size", Kind::size, "8MiB", "multipart part size (5 MiB to 5 GiB)", true},
+    {"multipart-threshold", Kind::size, "64MiB", "larger objects use multipart upload", true},
+    {"parts-in-flight", Kind::count, "4", "part uploads open at once per object (1-256)", true},
+    {"max-attempts", Kind::count, "5", "tries per request, with exponential backoff (1-100)"},
+    {"timeout-ms", Kind::count, "30000", "a request silent this long fails and is retried"},
+};
 
 std::string env(const char* name) {
   const char* value = std::getenv(name);
@@ -61,7 +78,7 @@ std::optional<Credentials> read_profile(const std::string& file, const std::stri
   return credentials;
 }
 
-Credentials resolve_credentials(const StorageOptions& options, const std::string& uri) {
+Credentials resolve_credentials(const S3Options& options, const std::string& uri) {
   const std::string file = credentials_file();
   if (options.profile.empty() && !env("AWS_ACCESS_KEY_ID").empty()) {
     Credentials credentials{env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY"), env("AWS_SESSION_TOKEN"),
@@ -104,7 +121,7 @@ Location parse_uri(const std::string& uri) {
   return location;
 }
 
-Config resolve_config(const StorageOptions& options, const std::string& uri) {
+Config resolve_config(const S3Options& options, const std::string& uri) {
   Config config;
   config.region = options.region;
   if (config.region.empty()) config.region = env("AWS_REGION");
@@ -127,7 +144,19 @@ Config resolve_config(const StorageOptions& options, const std::string& uri) {
   return config;
 }
 
-void validate_s3_options(const StorageOptions& options) {
+S3Options read_s3_options(const StorageOptions& given) {
+  const detail::OptionReader reader(given, kS3Options);
+  S3Options options;
+  options.endpoint = reader.text("endpoint");
+  options.region = reader.text("region");
+  options.profile = reader.text("profile");
+  options.create_bucket = reader.flag("create-bucket");
+  options.part_bytes = reader.size("part-size");
+  options.multipart_threshold = reader.size("multipart-threshold");
+  options.parts_in_flight = reader.count("parts-in-flight");
+  options.max_attempts = reader.count("max-attempts");
+  options.timeout_ms = reader.count("timeout-ms");
+
   constexpr std::uint64_t min_part = 5ull << 20, max_part = 5ull << 30;
   if (options.part_bytes < min_part || options.part_bytes > max_part)
     throw_invalid("s3 part size " + std::to_string(options.part_bytes) + ": must be from 5 MiB to 5 GiB");
@@ -140,6 +169,11 @@ void validate_s3_options(const StorageOptions& options) {
     throw_invalid("s3 max attempts " + std::to_string(options.max_attempts) + ": must be from 1 to 100");
   if (options.timeout_ms < 100)
     throw_invalid("s3 timeout " + std::to_string(options.timeout_ms) + " ms: must be at least 100 ms");
+  return options;
 }
 
 }  // namespace sdgen::s3
+
+namespace sdgen {
+std::span<const BackendOption> s3_storage_options() { return s3::kS3Options; }
+}  // namespace sdgen

@@ -1,6 +1,7 @@
 // Where an s3:// storage points and who it signs as: URI parsing and the AWS environment.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "sdgen/storage.hpp"
@@ -28,12 +29,28 @@ struct Config {
   Credentials credentials;
 };
 
+// The s3:// options (their table, with the names users give them, is in s3_config.cpp).
+struct S3Options {
+  std::string endpoint;                             // endpoint: e.g. http://127.0.0.1:9000; else AWS_ENDPOINT_URL
+  std::string region;                               // region: else AWS_REGION, else us-east-1
+  std::string profile;                              // profile: ~/.aws/credentials profile; else AWS_PROFILE
+  bool create_bucket = false;                       // create-bucket: create the bucket when missing
+  std::uint64_t multipart_threshold = 64ull << 20;  // multipart-threshold: larger objects use multipart
+  // part-size: 5 MiB to 5 GiB. 8 MiB as the aws CLI: moto took 4x longer to store 16 MiB parts,
+  // byte for byte (docs/PERFORMANCE-S3.md).
+  std::uint64_t part_bytes = 8ull << 20;
+  unsigned parts_in_flight = 4;  // parts-in-flight: part requests open per object, 1 to 256
+  unsigned max_attempts = 5;     // max-attempts: tries per request (exponential backoff + jitter)
+  unsigned timeout_ms = 30000;   // timeout-ms: per-request inactivity limit, at least 100
+};
+
+// Reads the s3:// options by their table (defaults for those not given) and checks their
+// ranges. Throws Error (invalid_argument) naming the first bad one.
+S3Options read_s3_options(const StorageOptions& options);
+
 // Resolves endpoint, region and credentials (see s3_storage.hpp for the order). Throws Error:
 // invalid_argument for a malformed endpoint or when no credentials are found; messages start
 // with `uri`.
-Config resolve_config(const StorageOptions& options, const std::string& uri);
-
-// Throws Error (invalid_argument) naming the first out-of-range S3 field of `options`.
-void validate_s3_options(const StorageOptions& options);
+Config resolve_config(const S3Options& options, const std::string& uri);
 
 }  // namespace sdgen::s3

@@ -16,7 +16,7 @@ using s3::Response;
 
 class S3Storage final : public Storage {
  public:
-  S3Storage(std::string uri, s3::Config config, s3::Location location, const StorageOptions& options)
+  S3Storage(std::string uri, s3::Config config, s3::Location location, const s3::S3Options& options)
       : uri_(std::move(uri)), options_(options), client_(std::move(config), std::move(location), options) {}
 
   StorageCapabilities capabilities() const override { return {}; }
@@ -135,24 +135,23 @@ class S3Storage final : public Storage {
              region + "</LocationConstraint></CreateBucketConfiguration>";
     request.body_bytes = body.size();
     request.content_type = "application/xml";
-    request.payload_sha256 = s3::sha256_hex(body);
-    const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(body.data()), body.size());
-    const Response response = client_.send(request, [&](unsigned) { return std::make_unique<s3::SpanBody>(bytes); });
+    request.body_in_memory = {reinterpret_cast<const std::uint8_t*>(body.data()), body.size()};
+    const Response response = client_.send(request);
     if (response.ok() || response.error_code == "BucketAlreadyOwnedByYou") return;
     client_.throw_failure(request, response);
   }
 
   const std::string uri_;
-  const StorageOptions options_;
+  const s3::S3Options options_;
   const s3::Client client_;
-  s3::TransferThreads threads_;  // after client_: its tasks use the client, so it stops first
+  http::TransferThreads threads_;  // after client_: its tasks use the client, so it stops first
 };
 
 }  // namespace
 
-std::unique_ptr<Storage> open_s3_storage(const std::string& uri, const StorageOptions& options) {
+std::unique_ptr<Storage> open_s3_storage(const std::string& uri, const StorageOptions& given) {
   s3::Location location = s3::parse_uri(uri);
-  s3::validate_s3_options(options);
+  const s3::S3Options options = s3::read_s3_options(given);
   s3::Config config = s3::resolve_config(options, uri);
   auto storage = std::make_unique<S3Storage>(uri, std::move(config), std::move(location), options);
   storage->check_bucket();
