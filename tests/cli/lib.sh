@@ -2,6 +2,9 @@
 # fresh working directory, with $SDGEN set to the binary under test.
 # Every helper prints deterministic text: the expected .out/.err files pin it.
 
+# python3 in a case is the interpreter run.sh resolved once (no version-manager shim per call).
+python3() { "$SDGEN_CLI_PYTHON" "$@"; }
+
 # sd ARGS...: runs sdgen ARGS with no standard input. The command line goes to stdout and stderr
 # (so each file reads on its own: which message came from which command), sdgen's own output to
 # where it goes, then "exit N" to stdout. Always returns 0: the case goes on to its next command.

@@ -19,7 +19,10 @@ usage() {
 [ $# -ge 1 ] || usage
 sdgen=$(realpath -e -- "$1" 2>/dev/null) && [ -x "$sdgen" ] || { echo "run.sh: not an executable: $1" >&2; exit 2; }
 shift
-command -v python3 >/dev/null || { echo "run.sh: python3 is needed (cases read JSON with it)" >&2; exit 2; }
+# Cases read JSON with python3. Resolve the interpreter once: a version manager's shim (pyenv)
+# costs half a second a call, and the cases make dozens.
+python=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) && [ -x "$python" ] ||
+  { echo "run.sh: python3 is needed (cases read JSON with it)" >&2; exit 2; }
 
 update=0
 names=()
@@ -69,7 +72,7 @@ for name in "${names[@]}"; do
   actual="$root/$name.actual"
   mkdir "$actual"
   # A fresh bash with the helpers, in the case's directory, with nothing on standard input.
-  (cd "$work" && SDGEN=$sdgen exec timeout -k 10 "$case_timeout" \
+  (cd "$work" && SDGEN=$sdgen SDGEN_CLI_PYTHON=$python exec timeout -k 10 "$case_timeout" \
     bash --norc --noprofile -c 'set -u; . "$1"; . "$2"' case "$here/lib.sh" "$script") \
     >"$actual/raw.out" 2>"$actual/raw.err" </dev/null
   rc=$?
