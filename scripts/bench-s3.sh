@@ -23,7 +23,7 @@ done
 
 [ -f "$build/build.ninja" ] || cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" --target sdgen_s3_put_driver sdgen >/dev/null
-driver=$build/tests/s3/sdgen_s3_put_driver
+driver=$build/tests/storage/s3/sdgen_s3_put_driver
 sdgen=$build/sdgen
 
 work=$(mktemp -d "$([ -d /dev/shm ] && echo /dev/shm || echo /tmp)/sdgen-bench-s3.XXXXXX")

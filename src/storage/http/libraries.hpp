@@ -6,7 +6,7 @@
 // against 6 ms for an empty program. So libsdgen links neither, and it defines none of their
 // symbols either: calls go through the function tables below, so a process that also loads
 // libcurl or OpenSSL itself (Python, MPI, an application) binds its calls to the real library,
-// never to sdgen's. tests/s3/check_foreign_symbols.sh (ctest foreign_symbols) checks it with nm.
+// never to sdgen's. tests/storage/s3/check_foreign_symbols.sh (ctest foreign_symbols) checks it with nm.
 #pragma once
 
 #include <curl/curl.h>

@@ -23,7 +23,7 @@
 //     queue_depth x chunk_bytes + jobs x parts_in_flight x 1 MiB
 // (8 MiB + 16 MiB at the defaults: --queue-depth 8, --chunk-size 1MiB, --jobs 4,
 // --parts-in-flight 4). part_bytes only sets how much a resent part regenerates.
-// tests/s3/s3_memory_test.sh checks it against moto. (Until 2026-12 multipart copied chunks into
+// tests/storage/s3/s3_memory_test.sh checks it against moto. (Until 2026-12 multipart copied chunks into
 // parts_in_flight buffers of part_bytes per object, outside the pipeline's bound: 4 objects of
 // 64 MiB in 8 MiB parts at 4 jobs peaked at 205 MiB, now 30 MiB.)
 //

@@ -1,4 +1,4 @@
-// The HTTP transport through its two hooks alone, against tests/s3/fault_proxy.py in front of
+// The HTTP transport through its two hooks alone, against tests/storage/s3/fault_proxy.py in front of
 // moto: the Authorizer is asked anew for every attempt, and a store's error code is worth a
 // resend only when the ServiceDialect says so (a 5xx always is).
 #include <gtest/gtest.h>
@@ -46,7 +46,7 @@ class SlowDownDialect final : public http::ServiceDialect {
 class HttpTransport : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (proxy_endpoint().empty()) GTEST_SKIP() << "no fault proxy: run through tests/s3/run_s3_tests.sh";
+    if (proxy_endpoint().empty()) GTEST_SKIP() << "no fault proxy: run through tests/storage/s3/run_s3_tests.sh";
     bucket_ = unique_bucket("transport");
     open_s3_storage("s3://" + bucket_, test_options(moto_endpoint()));  // creates the bucket
   }

@@ -53,7 +53,7 @@ std::uint64_t write_object(Storage& storage, const std::string& name, const Data
 std::int64_t first_difference(Storage& storage, const std::string& name, const DataGenerator& generator,
                               std::uint64_t object, std::size_t piece_bytes);
 
-// The fault proxy (tests/s3/fault_proxy.py): replace its faults (JSON), read its counters.
+// The fault proxy (tests/storage/s3/fault_proxy.py): replace its faults (JSON), read its counters.
 void configure_proxy(const std::string& faults_json);
 long proxy_counter(const std::string& name);  // "errors_injected", "broken", "requests", ...
 

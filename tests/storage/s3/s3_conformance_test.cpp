@@ -3,7 +3,7 @@
 // (test_options), the suite's large object is a three-part multipart upload.
 #include <atomic>
 
-#include "../storage/conformance.hpp"
+#include "storage/conformance.hpp"
 #include "s3_test_support.hpp"
 
 namespace sdgen::testing {
@@ -19,7 +19,7 @@ using conformance::Target;
 Target s3_target() {
   Target target;
   if (unchecked_endpoint().empty()) {
-    target.skip_reason = "no S3 server: run through tests/s3/run_s3_tests.sh";
+    target.skip_reason = "no S3 server: run through tests/storage/s3/run_s3_tests.sh";
     return target;
   }
   const std::string bucket = unique_bucket("conformance");

@@ -43,7 +43,7 @@ std::string expect_error(ErrorKind kind, const std::vector<std::string>& parts, 
 class S3Storage : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (moto_endpoint().empty()) GTEST_SKIP() << "no S3 server: run through tests/s3/run_s3_tests.sh";
+    if (moto_endpoint().empty()) GTEST_SKIP() << "no S3 server: run through tests/storage/s3/run_s3_tests.sh";
   }
 };
 

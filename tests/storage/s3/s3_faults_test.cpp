@@ -1,4 +1,4 @@
-// The s3:// backend through tests/s3/fault_proxy.py: throttling answers, a path to the server that
+// The s3:// backend through tests/storage/s3/fault_proxy.py: throttling answers, a path to the server that
 // breaks for good mid-upload, a server that stops answering. The truth is checked directly
 // against moto, never through the proxy.
 #include <gtest/gtest.h>
@@ -20,7 +20,7 @@ double seconds_since(Clock::time_point start) { return std::chrono::duration<dou
 class S3Faults : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (proxy_endpoint().empty()) GTEST_SKIP() << "no fault proxy: run through tests/s3/run_s3_tests.sh";
+    if (proxy_endpoint().empty()) GTEST_SKIP() << "no fault proxy: run through tests/storage/s3/run_s3_tests.sh";
     configure_proxy("{}");
     bucket_ = unique_bucket("faults");
     direct_ = open_s3_storage("s3://" + bucket_, test_options(moto_endpoint()));  // creates the bucket
