@@ -41,9 +41,9 @@ int run_analyze(const AnalyzeCommandOptions& o) {
   std::printf("analyzed %llu stream(s), %llu bytes (%s)\n", static_cast<unsigned long long>(r.streams),
               static_cast<unsigned long long>(r.bytes), format_bytes(r.bytes).c_str());
   std::printf("dedup at %s:      %.4f  (%llu full blocks, %llu distinct, %llu all-zero, %llu tail bytes)\n",
-              format_bytes(options.unit_bytes).c_str(), r.dedup_ratio(),
-              static_cast<unsigned long long>(r.full_blocks), static_cast<unsigned long long>(r.distinct_blocks),
-              static_cast<unsigned long long>(r.zero_blocks), static_cast<unsigned long long>(r.tail_bytes));
+              format_bytes(options.unit_bytes).c_str(), r.dedup_ratio(), static_cast<unsigned long long>(r.full_blocks),
+              static_cast<unsigned long long>(r.distinct_blocks), static_cast<unsigned long long>(r.zero_blocks),
+              static_cast<unsigned long long>(r.tail_bytes));
   if (options.measure_compression) {
     const std::string codec = options.codec.name() + " at " + format_bytes(options.codec_chunk_bytes);
     std::printf("compression, %s, raw stream:    %.4f\n", codec.c_str(), r.raw_compression_ratio());

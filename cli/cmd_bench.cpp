@@ -6,13 +6,13 @@
 #include <algorithm>
 #include <barrier>
 #include <chrono>
-#include <cstdlib>
-#include <utility>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <functional>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "commands.hpp"
@@ -112,10 +112,12 @@ double measure_shared(const Workload& work, AlignedBuffer& buffer, unsigned thre
 }
 
 // Splits `out` into one part per thread of `threads` and runs `part` on each in parallel.
-void split(std::span<std::uint8_t> out, FillThreads& threads, const std::function<void(std::span<std::uint8_t>, std::size_t)>& part) {
+void split(std::span<std::uint8_t> out, FillThreads& threads,
+           const std::function<void(std::span<std::uint8_t>, std::size_t)>& part) {
   const unsigned n = threads.size();
   const std::size_t piece = out.size() / n;
-  threads.run(n, [&](unsigned t) { part(out.subspan(t * piece, t + 1 == n ? out.size() - t * piece : piece), t * piece); });
+  threads.run(
+      n, [&](unsigned t) { part(out.subspan(t * piece, t + 1 == n ? out.size() - t * piece : piece), t * piece); });
 }
 
 int run_bench(const BenchOptions& o) {
@@ -126,7 +128,10 @@ int run_bench(const BenchOptions& o) {
   if (o.reps < 1) throw_invalid("reps 0: need at least one repetition");
   if (small_bytes < 4096 || large_bytes < small_bytes) throw_invalid("buffers: need 4 KiB <= small <= large");
 
-  struct Setting { const char* name; double dedup, compress; };
+  struct Setting {
+    const char* name;
+    double dedup, compress;
+  };
   const Setting settings[] = {{"gen D=1 C=1", 1, 1}, {"gen D=2 C=2", 2, 2}, {"gen D=1 C=3", 1, 3}};
   // One huge virtual object per setting: successive passes generate new blocks, as a stream does.
   const DatasetLayout layout{1, std::uint64_t{1} << 50};
@@ -140,7 +145,8 @@ int run_bench(const BenchOptions& o) {
   }
 
   std::printf("sdgen bench: %s, %u online CPUs, AES implementation %s; GB = 1e9 bytes/s, median [min-max] of %u\n",
-              cpu_model().c_str(), std::thread::hardware_concurrency(), DataGenerator::implementation().c_str(), o.reps);
+              cpu_model().c_str(), std::thread::hardware_concurrency(), DataGenerator::implementation().c_str(),
+              o.reps);
   std::printf("spec: unit 4 KiB, codec zstd:1 at 64 KiB chunks; C=2 uses %u, C=3 uses %u random bytes per block\n",
               generators[1].random_bytes_per_block(), generators[2].random_bytes_per_block());
   std::printf("%-8s %-10s %-14s %26s %10s\n", "threads", "buffer", "operation", "GB/s", "vs memset");
@@ -157,7 +163,9 @@ int run_bench(const BenchOptions& o) {
       const auto fill_threads = shared ? std::make_unique<FillThreads>(threads) : nullptr;
       if (shared) {
         workloads.push_back({"memset", [&](std::span<std::uint8_t> out, unsigned, std::uint64_t) {
-                               split(out, *fill_threads, [](std::span<std::uint8_t> part, std::size_t) { std::memset(part.data(), 0, part.size()); });
+                               split(out, *fill_threads, [](std::span<std::uint8_t> part, std::size_t) {
+                                 std::memset(part.data(), 0, part.size());
+                               });
                              }});
         workloads.push_back({"memcpy", [&](std::span<std::uint8_t> out, unsigned, std::uint64_t) {
                                split(out, *fill_threads, [&](std::span<std::uint8_t> part, std::size_t at) {
@@ -176,10 +184,10 @@ int run_bench(const BenchOptions& o) {
                                std::memcpy(out.data(), source.data(), out.size());
                              }});
         for (std::size_t g = 0; g < generators.size(); ++g)
-          workloads.push_back({settings[g].name, [&, g, threads](std::span<std::uint8_t> out, unsigned t,
-                                                                 std::uint64_t pass) {
-                                 generators[g].fill(0, (pass * threads + t) * out.size(), out);
-                               }});
+          workloads.push_back(
+              {settings[g].name, [&, g, threads](std::span<std::uint8_t> out, unsigned t, std::uint64_t pass) {
+                 generators[g].fill(0, (pass * threads + t) * out.size(), out);
+               }});
       }
       const std::uint64_t passes = std::max<std::uint64_t>(1, per_rep / buffer_bytes);
       std::vector<std::vector<double>> samples(workloads.size());

@@ -5,8 +5,8 @@
 
 #include "commands.hpp"
 #include "options.hpp"
-#include "sdgen/error.hpp"
 #include "sdgen/dataset.hpp"
+#include "sdgen/error.hpp"
 #include "sdgen/size.hpp"
 
 namespace sdgen::cli {
@@ -23,12 +23,11 @@ int run_cat(const CatOptions& options) {
   const DataSpec spec = options.spec.data_spec();
   const GeneratedObjects dataset(spec, options.spec.layout());
   const DataGenerator& generator = dataset.generator();
-  std::fprintf(stderr, "sdgen: seed %llu, %llu x %s, dedup %g, compress %g (%s, %s chunks, %s unit)\n",
-               static_cast<unsigned long long>(spec.seed),
-               static_cast<unsigned long long>(generator.layout().object_count),
-               format_bytes(generator.layout().object_bytes).c_str(), spec.dedup, spec.compress,
-               spec.codec.name().c_str(), format_bytes(spec.codec_chunk_bytes).c_str(),
-               format_bytes(spec.unit_bytes).c_str());
+  std::fprintf(
+      stderr, "sdgen: seed %llu, %llu x %s, dedup %g, compress %g (%s, %s chunks, %s unit)\n",
+      static_cast<unsigned long long>(spec.seed), static_cast<unsigned long long>(generator.layout().object_count),
+      format_bytes(generator.layout().object_bytes).c_str(), spec.dedup, spec.compress, spec.codec.name().c_str(),
+      format_bytes(spec.codec_chunk_bytes).c_str(), format_bytes(spec.unit_bytes).c_str());
   const std::uint64_t chunk_bytes = parse_size(options.chunk, "chunk size");
   if (chunk_bytes == 0) throw_invalid("chunk size 0: must be at least 1 byte");
   // Not zero-filled: the generator overwrites it, and faulting pages in twice shows at start-up.

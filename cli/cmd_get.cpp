@@ -5,8 +5,8 @@
 #include "commands.hpp"
 #include "options.hpp"
 #include "read_back.hpp"
-#include "sdgen/error.hpp"
 #include "sdgen/dataset.hpp"
+#include "sdgen/error.hpp"
 #include "sdgen/report.hpp"
 #include "sdgen/size.hpp"
 
@@ -81,8 +81,7 @@ int run_read_back(const ReadBackOptions& o, const std::string& command) {
     std::fprintf(stderr, "sdgen: ... and %zu more objects with problems (all in --json)\n",
                  result.problems.size() - kProblemsListed);
 
-  if (!o.json_path.empty())
-    write_json_file(o.json_path, read_back_results(command, *storage, set, objects, result));
+  if (!o.json_path.empty()) write_json_file(o.json_path, read_back_results(command, *storage, set, objects, result));
 
   if (result.interrupted)
     throw_io(command + ": interrupted after " + std::to_string(result.objects_ok) + " of " +

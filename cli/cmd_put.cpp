@@ -4,8 +4,8 @@
 
 #include "commands.hpp"
 #include "options.hpp"
-#include "sdgen/error.hpp"
 #include "sdgen/dataset.hpp"
+#include "sdgen/error.hpp"
 #include "sdgen/report.hpp"
 #include "sdgen/size.hpp"
 #include "transfer.hpp"

@@ -37,9 +37,7 @@ DataSpec SpecOptions::data_spec() const {
   return spec;
 }
 
-DatasetLayout SpecOptions::layout() const {
-  return {parse_count(count, "count"), parse_size(size, "size")};
-}
+DatasetLayout SpecOptions::layout() const { return {parse_count(count, "count"), parse_size(size, "size")}; }
 
 nlohmann::json to_json(const DataSpec& spec) { return nlohmann::json::parse(format_spec(spec)); }
 

@@ -67,7 +67,8 @@ inline BlockHash hash_block(const std::uint8_t* data, std::size_t size) {
 inline std::vector<BlockHash> block_hashes(std::span<const std::uint8_t> data, std::size_t block) {
   std::vector<BlockHash> hashes;
   hashes.reserve(data.size() / block);
-  for (std::size_t at = 0; at + block <= data.size(); at += block) hashes.push_back(hash_block(data.data() + at, block));
+  for (std::size_t at = 0; at + block <= data.size(); at += block)
+    hashes.push_back(hash_block(data.data() + at, block));
   return hashes;
 }
 
@@ -105,8 +106,9 @@ inline std::uint64_t compressed_size_direct(const CodecSpec& codec, std::span<co
       }
       case CodecSpec::Kind::lz4: {
         output.resize(static_cast<std::size_t>(LZ4_compressBound(static_cast<int>(n))));
-        const int size = LZ4_compress_default(reinterpret_cast<const char*>(src), reinterpret_cast<char*>(output.data()),
-                                              static_cast<int>(n), static_cast<int>(output.size()));
+        const int size =
+            LZ4_compress_default(reinterpret_cast<const char*>(src), reinterpret_cast<char*>(output.data()),
+                                 static_cast<int>(n), static_cast<int>(output.size()));
         EXPECT_GT(size, 0);
         total += static_cast<std::uint64_t>(size);
         break;
@@ -131,8 +133,7 @@ inline double compression_ratio_direct(const CodecSpec& codec, std::span<const s
 
 // Runs `action`, which must throw sdgen::Error of `kind`; returns its message ("" and a test
 // failure otherwise).
-inline std::string error_message(const std::function<void()>& action,
-                                 ErrorKind kind = ErrorKind::invalid_argument) {
+inline std::string error_message(const std::function<void()>& action, ErrorKind kind = ErrorKind::invalid_argument) {
   try {
     action();
   } catch (const Error& e) {

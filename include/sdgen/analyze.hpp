@@ -37,10 +37,10 @@ struct AnalysisResult {
   std::uint64_t raw_compressed_bytes = 0;  // the raw streams compressed
   std::uint64_t unique_compressed_bytes = 0;
 
-  double dedup_ratio() const;              // full blocks / distinct blocks
-  double raw_compression_ratio() const;    // bytes / raw compressed
-  double unique_compression_ratio() const; // unique bytes / unique compressed: the "C" of a spec
-  double total_reduction() const;          // bytes / unique compressed
+  double dedup_ratio() const;               // full blocks / distinct blocks
+  double raw_compression_ratio() const;     // bytes / raw compressed
+  double unique_compression_ratio() const;  // unique bytes / unique compressed: the "C" of a spec
+  double total_reduction() const;           // bytes / unique compressed
 };
 
 // Streaming analysis. Feed each stream with add() in as many pieces as convenient, then

@@ -38,9 +38,9 @@ struct StorageCapabilities {
   // still accept any buffer, at the cost of a copy (direct://: 4096 and 4096).
   std::size_t buffer_alignment = 1;
   std::size_t size_granularity = 1;
-  bool discards_data = false;        // null://: nothing can be read back
-  bool readable = true;              // stdout: write only
-  bool concurrent_objects = true;    // false: one object at a time, in order (stdout)
+  bool discards_data = false;      // null://: nothing can be read back
+  bool readable = true;            // stdout: write only
+  bool concurrent_objects = true;  // false: one object at a time, in order (stdout)
 };
 
 // Produces any byte range of the object being written, as often as asked: a writer that must
@@ -75,7 +75,7 @@ class ObjectWriter {
   virtual ~ObjectWriter() = default;
   virtual void write(std::span<const std::uint8_t> chunk) = 0;  // throws Error
   virtual void complete() = 0;                                  // throws Error
-  virtual void abort() noexcept = 0;  // best effort: remove the partial object / upload
+  virtual void abort() noexcept = 0;                            // best effort: remove the partial object / upload
 };
 
 struct ObjectInfo {
@@ -140,7 +140,7 @@ struct BackendOption {
     size,   // bytes, with units as parse_size reads them ("8MiB")
     count,  // a decimal number
   };
-  std::string_view name;           // "part-size": the CLI's --part-size
+  std::string_view name;  // "part-size": the CLI's --part-size
   Kind kind = Kind::text;
   std::string_view default_value;  // as a user writes it ("8MiB"); "" for none (a flag: off)
   std::string_view help;           // one line, without the scheme

@@ -12,7 +12,7 @@ namespace sdgen {
 
 struct VerifyResult {
   std::uint64_t bytes_checked = 0;
-  std::uint64_t bad_blocks = 0;                  // unit blocks (object-aligned) with any wrong byte
+  std::uint64_t bad_blocks = 0;                   // unit blocks (object-aligned) with any wrong byte
   std::optional<std::uint64_t> first_bad_offset;  // object offset of the first wrong byte
 
   bool ok() const { return bad_blocks == 0; }

@@ -3,12 +3,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <thread>
-#include <cerrno>
-#include <cstring>
 #include <unordered_set>
 #include <vector>
 
@@ -161,7 +161,7 @@ struct Analyzer::State {
       : options(o),
         compressor(o.codec),
         workers(o.threads > 1 && o.measure_compression ? std::make_unique<CompressionWorkers>(o.codec, o.threads)
-                                                        : nullptr),
+                                                       : nullptr),
         raw(o, &compressor, workers.get()),
         unique(o, &compressor, workers.get()) {
     if (options.unit_bytes == 0) throw_invalid("unit 0: must be at least 1 byte");

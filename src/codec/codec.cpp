@@ -13,9 +13,12 @@ namespace sdgen {
 
 std::string CodecSpec::name() const {
   switch (kind) {
-    case Kind::zstd: return "zstd:" + std::to_string(level);
-    case Kind::lz4: return "lz4";
-    case Kind::zlib: return "zlib:" + std::to_string(level);
+    case Kind::zstd:
+      return "zstd:" + std::to_string(level);
+    case Kind::lz4:
+      return "lz4";
+    case Kind::zlib:
+      return "zlib:" + std::to_string(level);
   }
   return "?";
 }
@@ -74,9 +77,9 @@ std::size_t Compressor::compressed_size(std::span<const std::uint8_t> input) {
     }
     case CodecSpec::Kind::lz4: {
       output_.resize(static_cast<std::size_t>(LZ4_compressBound(static_cast<int>(input.size()))));
-      const int n = LZ4_compress_default(reinterpret_cast<const char*>(input.data()),
-                                         reinterpret_cast<char*>(output_.data()), static_cast<int>(input.size()),
-                                         static_cast<int>(output_.size()));
+      const int n =
+          LZ4_compress_default(reinterpret_cast<const char*>(input.data()), reinterpret_cast<char*>(output_.data()),
+                               static_cast<int>(input.size()), static_cast<int>(output_.size()));
       if (n <= 0 && !input.empty()) throw_io("lz4: compression failed");
       return static_cast<std::size_t>(n);
     }

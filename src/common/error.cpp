@@ -7,9 +7,12 @@ void throw_io(const std::string& message) { throw Error(ErrorKind::io, message);
 
 int exit_code(ErrorKind kind) noexcept {
   switch (kind) {
-    case ErrorKind::invalid_argument: return 2;
-    case ErrorKind::io: return 1;
-    case ErrorKind::mismatch: return 3;
+    case ErrorKind::invalid_argument:
+      return 2;
+    case ErrorKind::io:
+      return 1;
+    case ErrorKind::mismatch:
+      return 3;
   }
   return 1;
 }

@@ -86,12 +86,8 @@ std::string format_layout(const DatasetLayout& layout) { return layout_to_json(l
 std::string format_manifest(const Manifest& manifest) {
   const nlohmann::json spec_json = spec_to_json(manifest.spec);
   const nlohmann::json document = {
-      {"format", kFormatName},
-      {"format_version", kFormatVersion},
-      {"sdgen_version", manifest.sdgen_version},
-      {"spec", spec_json},
-      {"layout", layout_to_json(manifest.layout)},
-      {"name_template", manifest.name_template},
+      {"format", kFormatName}, {"format_version", kFormatVersion},          {"sdgen_version", manifest.sdgen_version},
+      {"spec", spec_json},     {"layout", layout_to_json(manifest.layout)}, {"name_template", manifest.name_template},
   };
   return document.dump(2) + "\n";
 }
@@ -131,7 +127,8 @@ Manifest parse_manifest(std::string_view text, const std::string& where) {
     if (!sizes.is_array()) throw_invalid(where + ": field 'layout.sizes' has the wrong type: not a list");
     manifest.layout.object_sizes.reserve(sizes.size());
     for (const nlohmann::json& size : sizes) {
-      if (!size.is_number_unsigned()) throw_invalid(where + ": field 'layout.sizes' holds " + size.dump() + ", not a size");
+      if (!size.is_number_unsigned())
+        throw_invalid(where + ": field 'layout.sizes' holds " + size.dump() + ", not a size");
       manifest.layout.object_sizes.push_back(size.get<std::uint64_t>());
     }
   } else {

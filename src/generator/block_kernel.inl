@@ -36,9 +36,9 @@ struct Keys {
   }
 };
 
-constexpr unsigned kLanes = Vec::kBytes / 16;                 // AES blocks per vector
-constexpr unsigned kLineVectors = kLineBytes / Vec::kBytes;   // vectors per 128-byte line
-constexpr unsigned kCounterVectors = kLineVectors / 2;        // vectors of x (or of y) per line
+constexpr unsigned kLanes = Vec::kBytes / 16;                // AES blocks per vector
+constexpr unsigned kLineVectors = kLineBytes / Vec::kBytes;  // vectors per 128-byte line
+constexpr unsigned kCounterVectors = kLineVectors / 2;       // vectors of x (or of y) per line
 
 // The first kVectors vectors of the stream lines whose counters start at `counters` (lanes one
 // counter apart, each vector kLanes counters after the one before), passed to sink(index, vector)
@@ -116,10 +116,13 @@ template <unsigned kRandom, bool kMaskLast, bool kStreaming>
 template <unsigned kRandom, bool kMask, bool kStreaming, unsigned... kG>
 [[gnu::always_inline]] inline void store_sector(const Keys& keys, Vec::T counters, Vec::T last_mask, std::uint8_t* out,
                                                 std::integer_sequence<unsigned, kG...>) {
-  constexpr auto random_in = [](unsigned g) { return std::clamp(static_cast<int>(kRandom) - static_cast<int>(g * kGroup), 0, static_cast<int>(kGroup)); };
-  (store_group<random_in(kG), kMask && (kG + 1) * kGroup >= kRandom, kStreaming>(
-       keys, Vec::add_counter(counters, kG * kGroupCounters), last_mask, out + kG * kGroupBytes),
-   ...);
+  constexpr auto random_in = [](unsigned g) {
+    return std::clamp(static_cast<int>(kRandom) - static_cast<int>(g * kGroup), 0, static_cast<int>(kGroup));
+  };
+  // clang-format off: clang-format 14 reads the fold expression's template arguments as comparisons
+  (store_group < random_in(kG), kMask && (kG + 1) * kGroup >= kRandom,
+   kStreaming > (keys, Vec::add_counter(counters, kG * kGroupCounters), last_mask, out + kG * kGroupBytes), ...);
+  // clang-format on
 }
 
 // The mask of the last random vector in a shorter [0] and a longer [1] sector.
@@ -134,8 +137,8 @@ void fill_sectors(const StreamKey& key, const std::uint64_t* content_ids, std::s
   for (std::size_t b = 0; b < count; ++b) {
     Vec::T counters = Vec::first_counters(content_ids[b]);
     for (std::uint32_t s = 0; s < sectors; ++s, out += kSectorBytes) {
-      store_sector<kRandom, kMask, kStreaming>(keys, counters, kMask ? last_masks.of[longer_sector[s]] : Vec::zero(), out,
-                                               std::make_integer_sequence<unsigned, kGroupsPerSector>());
+      store_sector<kRandom, kMask, kStreaming>(keys, counters, kMask ? last_masks.of[longer_sector[s]] : Vec::zero(),
+                                               out, std::make_integer_sequence<unsigned, kGroupsPerSector>());
       counters = Vec::add_counter(counters, kGroupsPerSector * kGroupCounters);
     }
   }
@@ -152,8 +155,8 @@ constexpr std::array<FillSectorsFn, sizeof...(kRandom) + 1> sector_fills(std::in
 }
 
 template <bool kStreaming>
-void fill_blocks(const StreamKey& key, const std::uint64_t* content_ids, std::size_t count,
-                 std::uint32_t unit_bytes, std::uint32_t random_bytes, std::uint8_t* out) {
+void fill_blocks(const StreamKey& key, const std::uint64_t* content_ids, std::size_t count, std::uint32_t unit_bytes,
+                 std::uint32_t random_bytes, std::uint8_t* out) {
   const std::uint32_t sectors = unit_bytes / kSectorBytes;
   const std::uint32_t fewer = random_bytes / sectors;  // random bytes of the shorter sectors
   // longer_sector[s]: sector s holds fewer + 1 random bytes.
@@ -177,7 +180,8 @@ void fill_blocks(const StreamKey& key, const std::uint64_t* content_ids, std::si
     last_masks.of[longer] = Vec::load(mask);
   }
   static constexpr auto kFills = sector_fills<kStreaming>(std::make_integer_sequence<unsigned, kSectorVectors + 1>());
-  kFills[random_bytes == unit_bytes ? kSectorVectors + 1 : random_vectors](key, content_ids, count, sectors, longer_sector, last_masks, out);
+  kFills[random_bytes == unit_bytes ? kSectorVectors + 1 : random_vectors](key, content_ids, count, sectors,
+                                                                           longer_sector, last_masks, out);
   if constexpr (kStreaming) Vec::fence();
 }
 

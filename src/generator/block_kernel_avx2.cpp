@@ -36,5 +36,6 @@ struct Vec {
 #include "generator/block_kernel.inl"
 
 namespace sdgen::detail {
-extern const BlockKernels kVaes256Kernels{"vaes-256", kernel_stream_lines, kernel_fill_blocks, kernel_fill_blocks_streaming, Vec::kBytes};
+extern const BlockKernels kVaes256Kernels{"vaes-256", kernel_stream_lines, kernel_fill_blocks,
+                                          kernel_fill_blocks_streaming, Vec::kBytes};
 }

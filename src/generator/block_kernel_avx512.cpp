@@ -21,7 +21,8 @@ struct Vec {
     return _mm512_set_epi64(h, l, h, l, h, l, h, l);
   }
   static T first_counters(std::uint64_t id) {  // a broadcast and a blend, not a chain of inserts
-    return _mm512_mask_blend_epi64(0x55, _mm512_set1_epi64(static_cast<long long>(id)), _mm512_set_epi64(0, 3, 0, 2, 0, 1, 0, 0));
+    return _mm512_mask_blend_epi64(0x55, _mm512_set1_epi64(static_cast<long long>(id)),
+                                   _mm512_set_epi64(0, 3, 0, 2, 0, 1, 0, 0));
   }
   static T add_counter(T first, std::uint64_t n) {
     return _mm512_add_epi64(first, _mm512_maskz_set1_epi64(0x55, static_cast<long long>(n)));
@@ -42,5 +43,6 @@ struct Vec {
 #include "generator/block_kernel.inl"
 
 namespace sdgen::detail {
-extern const BlockKernels kVaes512Kernels{"vaes-512", kernel_stream_lines, kernel_fill_blocks, kernel_fill_blocks_streaming, Vec::kBytes};
+extern const BlockKernels kVaes512Kernels{"vaes-512", kernel_stream_lines, kernel_fill_blocks,
+                                          kernel_fill_blocks_streaming, Vec::kBytes};
 }

@@ -13,7 +13,8 @@ void portable_fill_blocks(const StreamKey& key, const std::uint64_t* content_ids
 
 }  // namespace
 
-extern const BlockKernels kPortableKernels{"portable", stream_lines_portable, portable_fill_blocks, portable_fill_blocks, 1};
+extern const BlockKernels kPortableKernels{"portable", stream_lines_portable, portable_fill_blocks,
+                                           portable_fill_blocks, 1};
 
 #if defined(SDGEN_X86_KERNELS)
 extern const BlockKernels kAesniKernels;

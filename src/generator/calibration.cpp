@@ -47,8 +47,10 @@ class Sample {
 
   double compression_ratio(std::uint32_t random_bytes) {
     static const StreamKey key = make_stream_key(kCalibrationSeed);
-    best_kernels().fill_blocks(key, content_ids_.data(), content_ids_.size(), spec_.unit_bytes, random_bytes, data_.get());
-    const std::uint64_t compressed = compressor_.compressed_size_chunked(std::span(data_.get(), bytes_), spec_.codec_chunk_bytes);
+    best_kernels().fill_blocks(key, content_ids_.data(), content_ids_.size(), spec_.unit_bytes, random_bytes,
+                               data_.get());
+    const std::uint64_t compressed =
+        compressor_.compressed_size_chunked(std::span(data_.get(), bytes_), spec_.codec_chunk_bytes);
     return static_cast<double>(bytes_) / static_cast<double>(compressed);
   }
 
@@ -81,8 +83,8 @@ Calibration calibrate(const DataSpec& spec) {
   Sample sample(spec);
   double ratio_lo = sample.compression_ratio(lo);
   if (ratio_lo < spec.compress * 0.995)
-    throw_invalid("compress " + std::to_string(spec.compress) + ": unreachable with " + describe(spec) +
-                  " (at most " + std::to_string(ratio_lo) + ")");
+    throw_invalid("compress " + std::to_string(spec.compress) + ": unreachable with " + describe(spec) + " (at most " +
+                  std::to_string(ratio_lo) + ")");
   double ratio_hi = sample.compression_ratio(hi);
   double stored_lo = 1.0 / ratio_lo - target, stored_hi = 1.0 / ratio_hi - target;
   Calibration best = std::abs(ratio_lo - spec.compress) <= std::abs(ratio_hi - spec.compress)

@@ -41,15 +41,15 @@ FillThreads::~FillThreads() {
 
 void FillThreads::run(unsigned parts, const std::function<void(unsigned)>& part) {
   if (parts == 0) return;
-  if (parts > size()) throw_invalid("fill job of " + std::to_string(parts) + " parts for " + std::to_string(size()) + " threads");
+  if (parts > size())
+    throw_invalid("fill job of " + std::to_string(parts) + " parts for " + std::to_string(size()) + " threads");
   part_ = &part;
   parts_ = parts;
   pending_.store(static_cast<unsigned>(workers_.size()), std::memory_order_relaxed);
   generation_.fetch_add(1, std::memory_order_release);
   generation_.notify_all();
   part(0);
-  for (unsigned left = pending_.load(std::memory_order_acquire); left != 0;)
-    left = await_change(pending_, left);
+  for (unsigned left = pending_.load(std::memory_order_acquire); left != 0;) left = await_change(pending_, left);
 }
 
 void FillThreads::work(unsigned index) {

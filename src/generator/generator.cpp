@@ -120,7 +120,8 @@ DataGenerator::DataGenerator(const DataSpec& spec, const DatasetLayout& layout) 
     plan->dataset_dedup = plan->distinct_in_dataset != plan->total_full_blocks;
   }
   plan->permutation_key = detail::mix64(spec_.seed ^ 0x7065726d75746521ull);
-  if (plan->dataset_scope) plan->dataset_permutation = detail::Permutation(plan->total_full_blocks, plan->permutation_key);
+  if (plan->dataset_scope)
+    plan->dataset_permutation = detail::Permutation(plan->total_full_blocks, plan->permutation_key);
   plan_ = std::move(plan);
 }
 

@@ -1,3 +1,5 @@
+#include "sdgen/spec.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -6,7 +8,6 @@
 
 #include "sdgen/error.hpp"
 #include "sdgen/size.hpp"
-#include "sdgen/spec.hpp"
 
 namespace sdgen {
 
@@ -69,7 +70,8 @@ void validate_layout(const DatasetLayout& layout) {
                     std::to_string(layout.object_count) + " objects");
     std::uint64_t total = 0;
     for (const std::uint64_t size : layout.object_sizes) {
-      if (size > (std::uint64_t{1} << 62) - total) throw_invalid("dataset too large: the sizes must add up to less than 4 EiB");
+      if (size > (std::uint64_t{1} << 62) - total)
+        throw_invalid("dataset too large: the sizes must add up to less than 4 EiB");
       total += size;
     }
     return;
@@ -103,12 +105,17 @@ void validate(const DataSpec& spec, const DatasetLayout& layout) {
       const std::uint64_t size = dataset ? layout.largest_object_bytes() : layout.smallest_object_bytes();
       throw_invalid("dedup " + number(spec.dedup) + " needs objects of at least one unit (" +
                     format_bytes(spec.unit_bytes) + "); " +
-                    (layout.fixed() ? "object size is " : dataset ? "the largest object is " : "the smallest object is ") +
+                    (layout.fixed() ? "object size is "
+                     : dataset      ? "the largest object is "
+                                    : "the smallest object is ") +
                     std::to_string(size) + " bytes");
     }
     if (spec.dedup > blocks)
       throw_invalid("dedup " + number(spec.dedup) + ": more than the " + number(blocks) + " blocks of " +
-                    format_bytes(spec.unit_bytes) + (dataset ? " in the dataset" : layout.fixed() ? " in each object" : " in the smallest object") +
+                    format_bytes(spec.unit_bytes) +
+                    (dataset          ? " in the dataset"
+                     : layout.fixed() ? " in each object"
+                                      : " in the smallest object") +
                     " (at least one block must be distinct)");
     if (blocks > 0x1p62) throw_invalid("dataset too large: more than 2^62 blocks");
   }

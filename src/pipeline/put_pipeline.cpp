@@ -82,13 +82,15 @@ class PutRun {
   PutResult run() {
     // No more generators than chunks (bounded by the largest object's: a bound is all it takes).
     const std::uint64_t chunks_per_object = (largest_object_bytes_ + options_.chunk_bytes - 1) / options_.chunk_bytes;
-    const std::uint64_t most_chunks =
-        chunks_per_object > UINT64_MAX / std::max<std::uint64_t>(1, object_count_) ? UINT64_MAX : chunks_per_object * object_count_;
+    const std::uint64_t most_chunks = chunks_per_object > UINT64_MAX / std::max<std::uint64_t>(1, object_count_)
+                                          ? UINT64_MAX
+                                          : chunks_per_object * object_count_;
     unsigned generators = static_cast<unsigned>(std::clamp<std::uint64_t>(most_chunks, 1, options_.threads));
     // Writers to storage that discards data have no I/O to overlap: they generate whenever they
     // would wait, so each counts as one of the `threads` (more generating threads than that only
     // crowd the CPUs). One dedicated generator stays, so writers never wait on each other.
-    if (capabilities_.discards_data) generators = std::max(1u, generators > options_.jobs ? generators - options_.jobs : 1u);
+    if (capabilities_.discards_data)
+      generators = std::max(1u, generators > options_.jobs ? generators - options_.jobs : 1u);
     std::vector<WriterTally> tallies(options_.jobs);
     const auto start = Clock::now();
     {

@@ -39,7 +39,8 @@ ObjectSelection ObjectSelection::parse(const std::string& text, const std::strin
   ObjectSelection selection;
   if (!first.empty() && !parse_index(first, selection.first)) return bad("the first object is not a whole number");
   if (!end.empty() && !parse_index(end, selection.end)) return bad("the end is not a whole number");
-  if (second != std::string::npos && !parse_index(stride, selection.stride)) return bad("the stride is not a whole number");
+  if (second != std::string::npos && !parse_index(stride, selection.stride))
+    return bad("the stride is not a whole number");
   if (selection.stride == 0) return bad("the stride must be at least 1");
   if (selection.end <= selection.first) return bad("selects no object (the end must be above the first)");
   return selection;

@@ -133,7 +133,8 @@ class MemStorage final : public Storage {
     std::vector<ObjectInfo> listed;
     std::shared_lock lock(store_->mutex);
     // The map is ordered: the names that start with `wanted` are one run from lower_bound on.
-    for (auto it = store_->objects.lower_bound(wanted); it != store_->objects.end() && it->first.starts_with(wanted); ++it)
+    for (auto it = store_->objects.lower_bound(wanted); it != store_->objects.end() && it->first.starts_with(wanted);
+         ++it)
       listed.push_back({it->first.substr(prefix_.size()), it->second->size()});
     return listed;
   }
@@ -185,8 +186,7 @@ std::unique_ptr<Storage> open_mem_storage(const std::string& uri, const StorageO
   const std::string_view rest = std::string_view(uri).substr(std::string_view("mem://").size());
   const std::size_t slash = rest.find('/');
   const std::string store_name(rest.substr(0, slash));
-  if (store_name.empty())
-    throw_invalid("target '" + uri + "': no store name (use mem://NAME/ or mem://NAME/prefix)");
+  if (store_name.empty()) throw_invalid("target '" + uri + "': no store name (use mem://NAME/ or mem://NAME/prefix)");
   const std::string prefix(slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1));
   return std::make_unique<MemStorage>(store_name, prefix);
 }

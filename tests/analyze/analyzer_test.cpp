@@ -1,7 +1,5 @@
 // The analyzer (include/sdgen/analyze.hpp): hand-built inputs with known answers, piecewise
 // feeding, stream boundaries, files, and sdgen's own data.
-#include "sdgen/analyze.hpp"
-
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -13,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "sdgen/analyze.hpp"
 #include "sdgen/error.hpp"
 #include "sdgen/generator.hpp"
 #include "test_util.hpp"
@@ -226,8 +225,8 @@ TEST(Analyzer, ThreadsDoNotChangeResults) {
   Bytes data = test::random_bytes(rng, MiB + 333);
   data.insert(data.end(), MiB / 2, 0);
   data.insert(data.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(MiB / 2));
-  const std::vector<std::uint64_t> chunks = test::small_scale() ? std::vector<std::uint64_t>{1000, 65536}
-                                                                 : std::vector<std::uint64_t>{1000, 4096, 65536};
+  const std::vector<std::uint64_t> chunks =
+      test::small_scale() ? std::vector<std::uint64_t>{1000, 65536} : std::vector<std::uint64_t>{1000, 4096, 65536};
   for (const char* codec : {"zstd:1", "lz4"}) {
     for (const std::uint64_t chunk : chunks) {
       AnalyzeOptions o = options();

@@ -61,8 +61,8 @@ TEST(Verify, OneFlippedByteIsFoundAtItsOffset) {
   const DataGenerator g = make_generator();
   const Bytes good = test::generate_object(g, 1);
   std::mt19937_64 rng(2);
-  std::vector<std::uint64_t> offsets = {0,       1,       4095,        4096,        4097,          MiB - 1,
-                                        MiB,     MiB + 1, 3 * MiB - 1, 3 * MiB,     kObjectBytes - 1};
+  std::vector<std::uint64_t> offsets = {
+      0, 1, 4095, 4096, 4097, MiB - 1, MiB, MiB + 1, 3 * MiB - 1, 3 * MiB, kObjectBytes - 1};
   for (int i = 0; i < (test::small_scale() ? 4 : 20); ++i) offsets.push_back(rng() % kObjectBytes);
   const std::vector<std::uint8_t> flips =
       test::small_scale() ? std::vector<std::uint8_t>{0x80} : std::vector<std::uint8_t>{0x01, 0x80, 0xff};

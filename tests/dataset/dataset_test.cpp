@@ -1,11 +1,12 @@
 // The dataset layer (include/sdgen/dataset.hpp) and the results documents (sdgen/report.hpp):
 // manifest first, selections that write and check exactly the objects a whole run would, the
 // read-back policy, per-object layouts through the manifest, and one JSON schema.
+#include "sdgen/dataset.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "sdgen/dataset.hpp"
 #include "sdgen/report.hpp"
 #include "storage_test_support.hpp"
 
@@ -64,12 +65,14 @@ TEST(Dataset, SelectionsWriteTheSameBytesAsTheWholeRun) {
   EXPECT_EQ(result.objects_written, 3u);
   const auto written = range.objects();
   EXPECT_EQ(written.size(), 4u);  // the manifest and objects 2, 3, 4
-  for (std::uint64_t i = 2; i < 5; ++i) EXPECT_EQ(written.at(dataset.object_name(i)), whole.objects().at(dataset.object_name(i)));
+  for (std::uint64_t i = 2; i < 5; ++i)
+    EXPECT_EQ(written.at(dataset.object_name(i)), whole.objects().at(dataset.object_name(i)));
 
   // Reading a selection back checks only those objects.
   const ReadBackSet set = open_read_back(range, true, ObjectSelection::parse("2:5", "range"));
   EXPECT_EQ(set.selected_bytes, 3 * (20 * KiB + 3));
-  const GetResult checked = get_objects(range, set.objects(), true, small_pipeline(), ObjectSelection::parse("2:5", "r"));
+  const GetResult checked =
+      get_objects(range, set.objects(), true, small_pipeline(), ObjectSelection::parse("2:5", "r"));
   EXPECT_TRUE(checked.all_ok());
   EXPECT_EQ(checked.objects_ok, 3u);
   const GetResult all = get_objects(range, set.objects(), true, small_pipeline());

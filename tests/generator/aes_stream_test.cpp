@@ -40,29 +40,41 @@ std::string hex(const std::uint8_t* data, std::size_t size) {
 
 Bytes from_hex(const std::string& text) {
   Bytes out(text.size() / 2);
-  for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<std::uint8_t>(std::stoi(text.substr(2 * i, 2), nullptr, 16));
+  for (std::size_t i = 0; i < out.size(); ++i)
+    out[i] = static_cast<std::uint8_t>(std::stoi(text.substr(2 * i, 2), nullptr, 16));
   return out;
 }
 
 // Content ids worth trying: both ends of the range, the tail and calibration domains, random.
 std::uint64_t interesting_id(std::mt19937_64& rng, int trial) {
   switch (trial % 6) {
-    case 0: return 0;
-    case 1: return ~std::uint64_t{0};
-    case 2: return kTailDomain | (rng() & 0xffff);
-    case 3: return kCalibrationDomain | (rng() & 0xffff);
-    case 4: return rng() & 0xff;
-    default: return rng();
+    case 0:
+      return 0;
+    case 1:
+      return ~std::uint64_t{0};
+    case 2:
+      return kTailDomain | (rng() & 0xffff);
+    case 3:
+      return kCalibrationDomain | (rng() & 0xffff);
+    case 4:
+      return rng() & 0xff;
+    default:
+      return rng();
   }
 }
 
 std::uint64_t interesting_line(std::mt19937_64& rng, int trial) {
   switch (trial % 5) {
-    case 0: return 0;
-    case 1: return (std::uint64_t{1} << 62) - (rng() % 20);  // the 64-bit counter 4 * line wraps inside the call
-    case 2: return rng() % 4096;
-    case 3: return (std::uint64_t{1} << 30) - (rng() % 20);  // a 32-bit carry in the counter
-    default: return rng();
+    case 0:
+      return 0;
+    case 1:
+      return (std::uint64_t{1} << 62) - (rng() % 20);  // the 64-bit counter 4 * line wraps inside the call
+    case 2:
+      return rng() % 4096;
+    case 3:
+      return (std::uint64_t{1} << 30) - (rng() % 20);  // a 32-bit carry in the counter
+    default:
+      return rng();
   }
 }
 
@@ -111,7 +123,8 @@ TEST(AesStream, RoundsMatchFips197AppendixB) {
 TEST(AesStream, StreamKeyIsAFunctionOfTheSeed) {
   const StreamKey a = make_stream_key(42), b = make_stream_key(42), c = make_stream_key(43);
   EXPECT_EQ(std::memcmp(a.round_keys, b.round_keys, sizeof a.round_keys), 0);
-  for (int r = 0; r < kRoundKeys; ++r) EXPECT_NE(std::memcmp(a.round_keys[r], c.round_keys[r], 16), 0) << "round key " << r;
+  for (int r = 0; r < kRoundKeys; ++r)
+    EXPECT_NE(std::memcmp(a.round_keys[r], c.round_keys[r], 16), 0) << "round key " << r;
 }
 
 TEST(AesStream, EveryKernelsStreamLinesMatchPortable) {
@@ -168,7 +181,8 @@ TEST(AesStream, StreamBytesIsTheSliceOfTheStream) {
     SCOPED_TRACE(kernels->name);
     for (int trial = 0; trial < 500; ++trial) {
       const std::uint64_t begin = rng() % stream.size();
-      const std::size_t length = static_cast<std::size_t>(trial % 3 == 0 ? rng() % 300 : rng() % (stream.size() - begin + 1));
+      const std::size_t length =
+          static_cast<std::size_t>(trial % 3 == 0 ? rng() % 300 : rng() % (stream.size() - begin + 1));
       const std::size_t len = std::min<std::size_t>(length, stream.size() - begin);
       Bytes out(len + 32, 0x5a);
       stream_bytes(kernels->stream_lines, key, 9, begin, len, out.data());
@@ -244,7 +258,8 @@ TEST(BlockContent, WriteOfAnySubRangeEqualsTheWholeBlockFill) {
   for (const BlockKernels* kernels : all_kernels()) {
     for (const std::uint32_t unit : {512u, 4096u, 65536u}) {
       for (const std::uint32_t random : {16u, 17u, 100u, unit / 3, unit - 1, unit}) {
-        SCOPED_TRACE(std::string(kernels->name) + " unit " + std::to_string(unit) + " random " + std::to_string(random));
+        SCOPED_TRACE(std::string(kernels->name) + " unit " + std::to_string(unit) + " random " +
+                     std::to_string(random));
         const StreamKey key = make_stream_key(rng());
         const std::uint64_t id = rng() >> 2;
         Bytes whole(unit);
@@ -260,8 +275,8 @@ TEST(BlockContent, WriteOfAnySubRangeEqualsTheWholeBlockFill) {
           const std::uint64_t length = trial % 2 ? rng() % (std::min<std::uint64_t>(room, 40) + 1) : rng() % (room + 1);
           Bytes out(length + 16, 0x5a);
           content.write(id, begin, length, out.data());
-          ASSERT_EQ(0, std::memcmp(out.data(), whole.data() + begin, length)) << "range [" << begin << ", "
-                                                                              << begin + length << ")";
+          ASSERT_EQ(0, std::memcmp(out.data(), whole.data() + begin, length))
+              << "range [" << begin << ", " << begin + length << ")";
           for (std::size_t i = length; i < out.size(); ++i) ASSERT_EQ(out[i], 0x5a) << "write past the range";
         }
       }

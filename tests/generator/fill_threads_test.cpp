@@ -28,7 +28,8 @@ TEST(FillThreads, EveryPartRunsOnceAndRunWaitsForAll) {
         done[part].fetch_add(1, std::memory_order_relaxed);
         ++runs[part];  // each part index belongs to one thread: a data race here would be a bug
       });
-      for (unsigned p = 0; p < parts; ++p) ASSERT_EQ(done[p].load(), 1) << "threads " << threads << " job " << job << " part " << p;
+      for (unsigned p = 0; p < parts; ++p)
+        ASSERT_EQ(done[p].load(), 1) << "threads " << threads << " job " << job << " part " << p;
     }
     int total = 0;
     for (const int n : runs) total += n;

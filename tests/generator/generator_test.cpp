@@ -169,7 +169,8 @@ TEST(GeneratorStreaming, AnyChunkSizesEqualOneFill_Unit64KiB) {
 
 TEST(GeneratorStreaming, AnyChunkSizesEqualOneFill_TinyObjects) {
   for (const std::uint64_t size : {0u, 1u, 511u, 4095u, 4096u, 4097u, 8191u}) {
-    for (const std::optional<std::uint32_t> random : {std::optional<std::uint32_t>{}, std::optional<std::uint32_t>{700}}) {
+    for (const std::optional<std::uint32_t> random :
+         {std::optional<std::uint32_t>{}, std::optional<std::uint32_t>{700}}) {
       const DataGenerator g(make_spec({.random_bytes = random}), {3, size});
       expect_streaming_matches_fill(g, 0);
       expect_streaming_matches_fill(g, 2);
@@ -237,9 +238,9 @@ TEST(GeneratorParallel, FillParallelRejectsARangePastTheEnd) {
 // destination is aligned): same bytes as small fills, at any alignment, with or without threads.
 TEST(GeneratorParallel, LargeFillsEqualChunkedFills) {
   const std::uint64_t size = DataGenerator::kStreamingFillBytes + 8 * MiB + 123;
-  const std::vector<SpecArgs> specs = test::small_scale()
-                                          ? std::vector<SpecArgs>{SpecArgs{.dedup = 2, .random_bytes = 1000}}
-                                          : std::vector<SpecArgs>{SpecArgs{}, SpecArgs{.dedup = 2, .random_bytes = 1000}};
+  const std::vector<SpecArgs> specs =
+      test::small_scale() ? std::vector<SpecArgs>{SpecArgs{.dedup = 2, .random_bytes = 1000}}
+                          : std::vector<SpecArgs>{SpecArgs{}, SpecArgs{.dedup = 2, .random_bytes = 1000}};
   for (const SpecArgs& args : specs) {
     const DataGenerator g(make_spec(args), {2, size});
     SCOPED_TRACE(describe(g));
@@ -277,7 +278,8 @@ TEST(GeneratorSeeds, SameSeedSameBytes) {
 
 TEST(GeneratorSeeds, DifferentSeedsShareNoBlock) {
   const std::uint64_t objects = 4, size = test::scaled(4 * MiB, MiB);  // 16 MiB per dataset
-  for (const SpecArgs& args : {SpecArgs{}, SpecArgs{.dedup = 2, .compress = 3}, SpecArgs{.dedup = 4, .random_bytes = 16}}) {
+  for (const SpecArgs& args :
+       {SpecArgs{}, SpecArgs{.dedup = 2, .compress = 3}, SpecArgs{.dedup = 4, .random_bytes = 16}}) {
     const std::pair<std::uint64_t, std::uint64_t> seed_pairs[] = {{1, 2}, {0, 1ull << 63}};
     for (const auto& [seed_a, seed_b] : seed_pairs) {
       SpecArgs a_args = args, b_args = args;
@@ -300,9 +302,9 @@ TEST(GeneratorSeeds, DifferentSeedsShareNoBlock) {
 TEST(GeneratorRandomAccess, AnyRangeEqualsTheSliceOfTheWholeObject) {
   const std::uint64_t size = test::scaled(3 * MiB, MiB) + 100;
   const int trials = test::small_scale() ? 100 : 400;
-  for (const SpecArgs& args : {SpecArgs{.dedup = 2, .compress = 2}, SpecArgs{.dedup = 2, .unit = 512, .random_bytes = 50},
-                               SpecArgs{.dedup = 1.5, .unit = 65536, .scope = DedupScope::object, .random_bytes = 9999},
-                               SpecArgs{}}) {
+  for (const SpecArgs& args :
+       {SpecArgs{.dedup = 2, .compress = 2}, SpecArgs{.dedup = 2, .unit = 512, .random_bytes = 50},
+        SpecArgs{.dedup = 1.5, .unit = 65536, .scope = DedupScope::object, .random_bytes = 9999}, SpecArgs{}}) {
     const DataGenerator g(make_spec(args), {3, size});
     SCOPED_TRACE(describe(g));
     std::mt19937_64 rng(17);
@@ -374,9 +376,9 @@ TEST(GeneratorDedup, StatedCountsMatchTheGeneratedData) {
       {{.dedup = 1.5, .scope = DedupScope::object, .random_bytes = 333}, {5, 200 * KiB + 7}},
       {{.dedup = 2.5, .compress = 4, .unit = 512, .random_bytes = 100}, {2, 300 * KiB}},
       {{.dedup = 1.3, .unit = 16384}, {7, MiB + 16383}},
-      {{.dedup = 256}, {1, MiB}},                                    // D = N: one distinct block
+      {{.dedup = 256}, {1, MiB}},                                   // D = N: one distinct block
       {{.dedup = 16, .scope = DedupScope::object}, {4, 64 * KiB}},  // D = N in each object
-      {{.dedup = 1}, {2, 100}},                                      // tails only
+      {{.dedup = 1}, {2, 100}},                                     // tails only
       {{.dedup = 1000, .random_bytes = 64}, {3, 2 * MiB + 1}},      // N / D rounds to 1.5 -> 2
   };
   for (const CountCase& c : cases) {
@@ -387,10 +389,11 @@ TEST(GeneratorDedup, StatedCountsMatchTheGeneratedData) {
     EXPECT_EQ(g.full_blocks_of(0), full);
     EXPECT_EQ(g.total_full_blocks(), full * count);
     const auto rounded = [&](std::uint64_t n) {
-      return n == 0 ? 0 : std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(static_cast<double>(n) / c.spec.dedup)));
+      return n == 0 ? 0
+                    : std::max<std::uint64_t>(
+                          1, static_cast<std::uint64_t>(std::llround(static_cast<double>(n) / c.spec.dedup)));
     };
-    const std::uint64_t distinct =
-        c.spec.scope == DedupScope::dataset ? rounded(full * count) : count * rounded(full);
+    const std::uint64_t distinct = c.spec.scope == DedupScope::dataset ? rounded(full * count) : count * rounded(full);
     EXPECT_EQ(g.distinct_full_blocks(), distinct);
 
     // Measured: distinct full blocks by hash; every tail distinct from the others and the blocks.
@@ -406,7 +409,8 @@ TEST(GeneratorDedup, StatedCountsMatchTheGeneratedData) {
     const ExpectedBytes expected = g.expected_bytes();
     EXPECT_EQ(expected.logical, count * c.layout.object_bytes);
     EXPECT_EQ(expected.unique, blocks.size() * unit + count * tail);
-    EXPECT_EQ(expected.stored, static_cast<std::uint64_t>(std::llround(static_cast<double>(expected.unique) / c.spec.compress)));
+    EXPECT_EQ(expected.stored,
+              static_cast<std::uint64_t>(std::llround(static_cast<double>(expected.unique) / c.spec.compress)));
   }
 }
 
@@ -455,7 +459,8 @@ TEST(GeneratorContent, C1IsIncompressible) {
   const Bytes data = generate_dataset(DataGenerator(make_spec({.seed = 6}), {objects, size}));
   const double zstd3 = static_cast<double>(data.size()) / static_cast<double>(zstd_whole_stream_size(data, 3));
   EXPECT_LE(zstd3, 1.01) << "zstd:3 over the whole " << data.size() << "-byte stream";
-  const std::span<const std::uint8_t> part(data.data(), std::min<std::size_t>(data.size(), test::scaled(16 * MiB, 4 * MiB)));
+  const std::span<const std::uint8_t> part(data.data(),
+                                           std::min<std::size_t>(data.size(), test::scaled(16 * MiB, 4 * MiB)));
   for (const char* codec : {"lz4", "zlib:6", "zstd:1"}) {
     for (const std::size_t chunk : {std::size_t{4096}, std::size_t{MiB}}) {
       const double ratio = test::compression_ratio_direct(parse_codec(codec), part, chunk);
@@ -471,8 +476,9 @@ TEST(GeneratorContent, NoAllZeroUnitBlock) {
     const Bytes data = generate_dataset(g);
     std::uint64_t zero_blocks = 0;
     for (std::size_t at = 0; at < data.size(); at += 4096)
-      zero_blocks += std::all_of(data.begin() + static_cast<std::ptrdiff_t>(at),
-                                 data.begin() + static_cast<std::ptrdiff_t>(at + 4096), [](std::uint8_t b) { return b == 0; });
+      zero_blocks +=
+          std::all_of(data.begin() + static_cast<std::ptrdiff_t>(at),
+                      data.begin() + static_cast<std::ptrdiff_t>(at + 4096), [](std::uint8_t b) { return b == 0; });
     EXPECT_EQ(zero_blocks, 0u) << "C=" << compress << " (random bytes per block " << g.random_bytes_per_block() << ")";
   }
 }
@@ -511,10 +517,12 @@ TEST(GeneratorDedup, DuplicatesAreNotPeriodic) {
   const DataGenerator other_seed(make_spec({.dedup = 2, .seed = 2, .random_bytes = 64}), {8, MiB});
   EXPECT_NE(block_ids(other_seed), ids) << "the placement of copies depends on the seed";
 
-  const DataGenerator per_object(make_spec({.dedup = 2, .scope = DedupScope::object, .random_bytes = 64}), {2, 4 * MiB});
+  const DataGenerator per_object(make_spec({.dedup = 2, .scope = DedupScope::object, .random_bytes = 64}),
+                                 {2, 4 * MiB});
   const std::vector<std::uint64_t> object_ids = block_ids(per_object);
   const std::size_t half = object_ids.size() / 2;
-  expect_not_periodic({object_ids.begin(), object_ids.begin() + static_cast<std::ptrdiff_t>(half)}, "object 0, scope object D=2");
+  expect_not_periodic({object_ids.begin(), object_ids.begin() + static_cast<std::ptrdiff_t>(half)},
+                      "object 0, scope object D=2");
 }
 
 // ---- a slow, obviously-correct reference generator (docs/DESIGN.md), compared byte for byte ----
@@ -530,7 +538,8 @@ Bytes reference_object(const DataSpec& spec, const DatasetLayout& layout, std::u
   const bool dataset = spec.scope == DedupScope::dataset;
   const std::uint64_t in_scope = dataset ? blocks * layout.object_count : blocks;
   const std::uint64_t distinct = std::min(
-      in_scope, std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(static_cast<double>(in_scope) / spec.dedup))));
+      in_scope,
+      std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(static_cast<double>(in_scope) / spec.dedup))));
   const std::uint64_t permutation_key = detail::mix64(spec.seed ^ 0x7065726d75746521ull);
   const detail::Permutation permutation =
       dataset ? detail::Permutation(in_scope, permutation_key)
@@ -598,14 +607,17 @@ TEST(GeneratorGolden, ObjectHashesArePinned) {
   const Golden goldens[] = {
       {{.seed = 0}, {1, MiB}, 0, 0x371ac16ac3fde559ull},
       {{.dedup = 2, .compress = 2, .seed = 42, .random_bytes = 1500}, {2, MiB + 100}, 1, 0x06a9751eae6be56eull},
-      {{.dedup = 3, .unit = 512, .scope = DedupScope::object, .seed = 7, .random_bytes = 100}, {3, 64 * KiB + 1}, 2,
+      {{.dedup = 3, .unit = 512, .scope = DedupScope::object, .seed = 7, .random_bytes = 100},
+       {3, 64 * KiB + 1},
+       2,
        0xce530dca88d263cdull},
   };
   for (const Golden& golden : goldens) {
     const DataGenerator g(make_spec(golden.spec), golden.layout);
     const Bytes object = test::generate_object(g, golden.object);
     EXPECT_EQ(XXH3_64bits(object.data(), object.size()), golden.xxh64)
-        << describe(g) << ", object " << golden.object << std::hex << ": 0x" << XXH3_64bits(object.data(), object.size());
+        << describe(g) << ", object " << golden.object << std::hex << ": 0x"
+        << XXH3_64bits(object.data(), object.size());
   }
 }
 
@@ -613,7 +625,8 @@ TEST(GeneratorGolden, ObjectHashesArePinned) {
 
 void expect_invalid(const SpecArgs& args, const DatasetLayout& layout, std::initializer_list<const char*> words) {
   const std::string message = error_message([&] { DataGenerator g(make_spec(args), layout); });
-  for (const char* word : words) EXPECT_NE(message.find(word), std::string::npos) << "'" << word << "' not in: " << message;
+  for (const char* word : words)
+    EXPECT_NE(message.find(word), std::string::npos) << "'" << word << "' not in: " << message;
 }
 
 TEST(GeneratorErrors, RatiosOutOfRange) {
@@ -650,8 +663,8 @@ TEST(GeneratorErrors, TooFewRandomBytesToKeepBlocksDistinct) {
     try {
       const DataGenerator g(make_spec({.random_bytes = random}), {1, MiB});
       const Bytes data = test::generate_object(g, 0);
-      EXPECT_EQ(test::duplicate_blocks(data, 4096), 0u)
-          << "accepted, but D=1 data repeats blocks (distinct " << 256 - test::duplicate_blocks(data, 4096) << " of 256)";
+      EXPECT_EQ(test::duplicate_blocks(data, 4096), 0u) << "accepted, but D=1 data repeats blocks (distinct "
+                                                        << 256 - test::duplicate_blocks(data, 4096) << " of 256)";
     } catch (const Error& e) {
       EXPECT_EQ(e.kind(), ErrorKind::invalid_argument);
       EXPECT_NE(std::string(e.what()).find("random bytes"), std::string::npos) << e.what();
@@ -660,7 +673,7 @@ TEST(GeneratorErrors, TooFewRandomBytesToKeepBlocksDistinct) {
 }
 
 TEST(GeneratorErrors, LayoutsThatCannotHoldTheDedupRatio) {
-  expect_invalid({.dedup = 2}, {4, 4095}, {"dedup", "object", "unit"});      // objects smaller than the unit
+  expect_invalid({.dedup = 2}, {4, 4095}, {"dedup", "object", "unit"});     // objects smaller than the unit
   expect_invalid({.dedup = 17}, {1, 64 * KiB}, {"dedup 17", "16 blocks"});  // more copies than blocks
   expect_invalid({.dedup = 65}, {4, 64 * KiB}, {"dedup 65", "64 blocks"});
   expect_invalid({.dedup = 17, .scope = DedupScope::object}, {4, 64 * KiB}, {"dedup 17", "16 blocks", "object"});
@@ -677,7 +690,8 @@ TEST(GeneratorErrors, UnreachableCompression) {
 }
 
 TEST(GeneratorErrors, UnknownCodecsAndScopes) {
-  for (const char* text : {"bzip2", "", "zstd:99", "zstd:0", "zstd:", "zstd:x", "zstd:3x", "zlib:10", "lz4:1", "ZSTD"}) {
+  for (const char* text :
+       {"bzip2", "", "zstd:99", "zstd:0", "zstd:", "zstd:x", "zstd:3x", "zlib:10", "lz4:1", "ZSTD"}) {
     SCOPED_TRACE(text);
     const std::string message = error_message([&] { parse_codec(text); });
     EXPECT_NE(message.find("codec '" + std::string(text) + "'"), std::string::npos) << message;

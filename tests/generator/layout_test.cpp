@@ -77,7 +77,8 @@ TEST_P(LayoutScopes, MixedSizesKeepDedupExact) {
     distinct.insert(own.begin(), own.end());
   }
   EXPECT_EQ(full_blocks, g.total_full_blocks());
-  if (!object_scope) expected_distinct = static_cast<std::uint64_t>(std::llround(static_cast<double>(full_blocks) / dedup));
+  if (!object_scope)
+    expected_distinct = static_cast<std::uint64_t>(std::llround(static_cast<double>(full_blocks) / dedup));
   EXPECT_EQ(distinct.size(), expected_distinct);
   EXPECT_EQ(g.distinct_full_blocks(), expected_distinct);
   EXPECT_EQ(g.expected_bytes().logical, bytes);
@@ -103,7 +104,9 @@ TEST(Layout, RandomAccessMatchesStreamingForEveryObject) {
     EXPECT_EQ(pieces, whole) << "object " << i;
   }
   std::uint8_t byte = 0;
-  EXPECT_EQ(test::error_message([&] { g.fill(0, 10, {&byte, 1}); }),
+  EXPECT_EQ(test::error_message([&] {
+              g.fill(0, 10, {&byte, 1});
+            }),
             "range [10, 11) is outside the object of 10 bytes");
 }
 

@@ -56,7 +56,7 @@ struct GridCase {
   std::uint64_t chunk;
   std::uint32_t unit;
   DedupScope scope;
-  DatasetLayout layout;  // normal scale
+  DatasetLayout layout;            // normal scale
   std::uint32_t random_bytes = 0;  // 0: calibrated from `compress`
 };
 
@@ -111,8 +111,13 @@ std::vector<GridCase> ratio_cases() {
       for (int h = 0; h < 3; ++h)
         for (int u = 0; u < 2; ++u) {
           const int i = 6 * k + 2 * h + u;
-          cases.push_back({static_cast<int>(cases.size()), kDedups[(c + i) % 5], kCompressions[c], kCodecs[k],
-                           kChunks[h], kUnits[u], (c + h) % 2 ? DedupScope::object : DedupScope::dataset,
+          cases.push_back({static_cast<int>(cases.size()),
+                           kDedups[(c + i) % 5],
+                           kCompressions[c],
+                           kCodecs[k],
+                           kChunks[h],
+                           kUnits[u],
+                           (c + h) % 2 ? DedupScope::object : DedupScope::dataset,
                            {4, 8 * MiB}});
         }
   return cases;

@@ -11,8 +11,8 @@
 #include <fstream>
 #include <set>
 
-#include "sdgen/manifest.hpp"
 #include "sdgen/dataset.hpp"
+#include "sdgen/manifest.hpp"
 #include "storage_test_support.hpp"
 
 namespace sdgen {

@@ -7,8 +7,8 @@
 
 #include "pipeline/bounded_queue.hpp"
 #include "pipeline/buffer_pool.hpp"
-#include "sdgen/latency.hpp"
 #include "sdgen/dataset.hpp"
+#include "sdgen/latency.hpp"
 #include "storage_test_support.hpp"
 
 namespace sdgen {

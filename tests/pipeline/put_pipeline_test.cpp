@@ -63,8 +63,8 @@ TEST_P(PutShapes, EveryObjectByteExact) {
   const NameTemplate names(kDefaultNameTemplate, s.count);
   MemoryStorage storage;
   TransferProgress progress;
-  const PutResult result =
-      put_objects(storage, GeneratedObjects(generator, names.text()), pipeline(s.jobs, s.threads, s.chunk, s.depth), {}, &progress);
+  const PutResult result = put_objects(storage, GeneratedObjects(generator, names.text()),
+                                       pipeline(s.jobs, s.threads, s.chunk, s.depth), {}, &progress);
   EXPECT_EQ(result.objects_written, s.count);
   EXPECT_EQ(result.objects_failed, 0u);
   EXPECT_EQ(result.objects_skipped, 0u);

@@ -212,15 +212,24 @@ TEST_P(Conformance, ReadsRangesAtOddOffsetsAndPastTheEnd) {
     bool aligned;  // a buffer at the backend's alignment (else one byte past it)
   };
   const Range ranges[] = {
-      {0, 0, true},                  {0, 1, false},           {1, 510, false},         {unit_ - 1, 3, false},
-      {unit_, unit_, true},          {4 * unit_, 2 * unit_, true},                     // aligned, runs past the end
-      {4 * unit_ + 7, 10 * unit_, false},                     {size - 1, 10, false},   {size, 10, false},
-      {size, unit_, true},           {size + 1000, 10, false}, {0, size + 5000, true},
+      {0, 0, true},
+      {0, 1, false},
+      {1, 510, false},
+      {unit_ - 1, 3, false},
+      {unit_, unit_, true},
+      {4 * unit_, 2 * unit_, true},  // aligned, runs past the end
+      {4 * unit_ + 7, 10 * unit_, false},
+      {size - 1, 10, false},
+      {size, 10, false},
+      {size, unit_, true},
+      {size + 1000, 10, false},
+      {0, size + 5000, true},
   };
   const std::size_t alignment = std::max<std::size_t>(caps_.buffer_alignment, 4096);
   for (const Range& range : ranges) {
     SCOPED_TRACE("offset " + std::to_string(range.offset) + ", " + std::to_string(range.length) + " bytes");
-    auto* buffer = static_cast<std::uint8_t*>(std::aligned_alloc(alignment, (range.length + 1 + alignment) / alignment * alignment));
+    auto* buffer = static_cast<std::uint8_t*>(
+        std::aligned_alloc(alignment, (range.length + 1 + alignment) / alignment * alignment));
     std::uint8_t* out = range.aligned ? buffer : buffer + 1;
     const std::uint64_t want = range.offset >= size ? 0 : std::min<std::uint64_t>(range.length, size - range.offset);
     EXPECT_EQ(storage().read("ranges", range.offset, {out, range.length}), want);
@@ -253,12 +262,20 @@ TEST_P(Conformance, MissingAndUnreadableNames) {
     EXPECT_EQ(storage().size_of(name), std::nullopt);
     EXPECT_EQ(storage().get_bytes(name), std::nullopt);
     std::uint8_t byte = 0;
-    EXPECT_EQ(message_of([&] { storage().read(name, 0, {&byte, 1}); }, target_.read_error_kind),
+    EXPECT_EQ(message_of(
+                  [&] {
+                    storage().read(name, 0, {&byte, 1});
+                  },
+                  target_.read_error_kind),
               target_.read_error(name));
   }
   if (!keeps_data()) {
     std::uint8_t byte = 0;
-    EXPECT_EQ(message_of([&] { storage().read("present", 0, {&byte, 1}); }, target_.read_error_kind),
+    EXPECT_EQ(message_of(
+                  [&] {
+                    storage().read("present", 0, {&byte, 1});
+                  },
+                  target_.read_error_kind),
               target_.read_error("present"));
   }
 }
@@ -320,7 +337,8 @@ TEST_P(Conformance, AbortedAndAbandonedWritesLeaveNothing) {
     }
     {
       auto writer = storage().create("all-then-abort", size, source);
-      for (std::size_t at = 0; at < size; at += GetParam().chunk_bytes) writer->write(copy.piece(at, GetParam().chunk_bytes));
+      for (std::size_t at = 0; at < size; at += GetParam().chunk_bytes)
+        writer->write(copy.piece(at, GetParam().chunk_bytes));
       writer->abort();
     }
     {
@@ -351,8 +369,9 @@ TEST_P(Conformance, WriterContractErrorsAreExact) {
   {  // one write past the size: refused before any byte reaches the store, the object aborted
     auto writer = storage().create("overlong", 10, source);
     EXPECT_EQ(message_of([&] { writer->write(all.first(11)); }),
-              uri("overlong") + ": write of 11 bytes at offset 0 runs past the declared size of 10 bytes (more bytes "
-                                "than declared); aborted");
+              uri("overlong") +
+                  ": write of 11 bytes at offset 0 runs past the declared size of 10 bytes (more bytes "
+                  "than declared); aborted");
     EXPECT_EQ(message_of([&] { writer->write(all.first(1)); }), uri("overlong") + ": write() after a refused write()");
     EXPECT_EQ(message_of([&] { writer->complete(); }), uri("overlong") + ": complete() after a refused write()");
     writer->abort();
@@ -361,8 +380,9 @@ TEST_P(Conformance, WriterContractErrorsAreExact) {
     auto writer = storage().create("crossing", 10, source);
     writer->write(all.first(6));
     EXPECT_EQ(message_of([&] { writer->write(all.subspan(6, 5)); }),
-              uri("crossing") + ": write of 5 bytes at offset 6 runs past the declared size of 10 bytes (more bytes "
-                                "than declared); aborted");
+              uri("crossing") +
+                  ": write of 5 bytes at offset 6 runs past the declared size of 10 bytes (more bytes "
+                  "than declared); aborted");
     streamed_.insert(streamed_.end(), bytes.begin(), bytes.begin() + 6);
   }
   {  // complete() short of the size: refused and aborted
@@ -378,8 +398,9 @@ TEST_P(Conformance, WriterContractErrorsAreExact) {
     auto writer = storage().create("empty", 0, source);
     writer->write({});  // nothing is not too much
     EXPECT_EQ(message_of([&] { writer->write(all.first(1)); }),
-              uri("empty") + ": write of 1 byte at offset 0 runs past the declared size of 0 bytes (more bytes "
-                             "than declared); aborted");
+              uri("empty") +
+                  ": write of 1 byte at offset 0 runs past the declared size of 0 bytes (more bytes "
+                  "than declared); aborted");
   }
   {  // complete() once; nothing after it; abort() after it keeps the object
     auto writer = storage().create("done", 10, source);
@@ -400,8 +421,9 @@ TEST_P(Conformance, WriterContractErrorsAreExact) {
   {  // control characters in a name show as %XX: the message stays one line
     auto writer = storage().create("line\nbreak", 10, source);
     EXPECT_EQ(message_of([&] { writer->write(all.first(11)); }),
-              uri("line%0Abreak") + ": write of 11 bytes at offset 0 runs past the declared size of 10 bytes (more "
-                                    "bytes than declared); aborted");
+              uri("line%0Abreak") +
+                  ": write of 11 bytes at offset 0 runs past the declared size of 10 bytes (more "
+                  "bytes than declared); aborted");
   }
   expect_no_leftovers();
   if (!keeps_data()) return;
@@ -412,7 +434,9 @@ TEST_P(Conformance, WriterContractErrorsAreExact) {
 TEST_P(Conformance, ConcurrentWritersOfDifferentObjects) {
   if (!caps_.concurrent_objects) GTEST_SKIP() << "capabilities: one object at a time";
   constexpr int kThreads = 4, kObjectsPerThread = 3;
-  const auto size_of_object = [&](int thread, int object) { return 3 * unit_ + 17 * (thread * kObjectsPerThread + object); };
+  const auto size_of_object = [&](int thread, int object) {
+    return 3 * unit_ + 17 * (thread * kObjectsPerThread + object);
+  };
   std::vector<std::thread> threads;
   std::vector<std::string> failures(kThreads);
   for (int thread = 0; thread < kThreads; ++thread)

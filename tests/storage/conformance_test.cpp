@@ -1,6 +1,8 @@
 // The conformance suite (conformance.hpp) on every backend this binary can open without a
 // server: file and direct in temporary directories, null, stdout captured into a file, mem, and
 // the skeleton template. s3 runs the same suite in sdgen_s3_tests, against moto.
+#include "conformance.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -8,7 +10,6 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "conformance.hpp"
 #include "storage_test_support.hpp"
 
 namespace sdgen {
@@ -38,14 +39,17 @@ Target file_target(const std::string& scheme) {
   Target target;
   target.resources = dir;
   if (scheme == "direct" && !direct_io_supported(dir->path())) {
-    target.skip_reason = dir->path() + " refuses O_DIRECT (tmpfs before Linux 6.6 does); direct:// runs its cases "
-                                       "where the file system takes O_DIRECT (set TMPDIR to one)";
+    target.skip_reason = dir->path() +
+                         " refuses O_DIRECT (tmpfs before Linux 6.6 does); direct:// runs its cases "
+                         "where the file system takes O_DIRECT (set TMPDIR to one)";
     return target;
   }
   const std::string uri = scheme + "://" + dir->path() + "/";
   target.storage = open_storage(uri, {});
   target.object_uri = [uri](const std::string& name) { return uri + name; };
-  target.read_error = [uri](const std::string& name) { return uri + name + ": cannot open: No such file or directory"; };
+  target.read_error = [uri](const std::string& name) {
+    return uri + name + ": cannot open: No such file or directory";
+  };
   target.stored = [dir](const std::string& name) -> std::optional<Bytes> {
     if (!std::filesystem::is_regular_file(dir->file(name))) return std::nullopt;
     return test::read_file(dir->file(name));
@@ -145,14 +149,14 @@ Target skeleton_target() {
   return target;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Local, Conformance,
-    ::testing::Values(BackendCase{"file", [] { return file_target("file"); }},
-                      // Past the 1 MiB staging buffer, so unaligned input fills and flushes it.
-                      BackendCase{"direct", [] { return file_target("direct"); }, (1u << 20) + 3 * 4096 + 5},
-                      BackendCase{"null", null_target}, BackendCase{"stdout", stdout_target},
-                      BackendCase{"mem", mem_target}, BackendCase{"skeleton", skeleton_target}),
-    conformance::case_name);
+INSTANTIATE_TEST_SUITE_P(Local, Conformance,
+                         ::testing::Values(BackendCase{"file", [] { return file_target("file"); }},
+                                           // Past the 1 MiB staging buffer, so unaligned input fills and flushes it.
+                                           BackendCase{"direct", [] { return file_target("direct"); },
+                                                       (1u << 20) + 3 * 4096 + 5},
+                                           BackendCase{"null", null_target}, BackendCase{"stdout", stdout_target},
+                                           BackendCase{"mem", mem_target}, BackendCase{"skeleton", skeleton_target}),
+                         conformance::case_name);
 
 }  // namespace
 }  // namespace sdgen

@@ -3,8 +3,8 @@
 // (test_options), the suite's large object is a three-part multipart upload.
 #include <atomic>
 
-#include "storage/conformance.hpp"
 #include "s3_test_support.hpp"
+#include "storage/conformance.hpp"
 
 namespace sdgen::testing {
 namespace {
@@ -37,8 +37,7 @@ Target s3_target() {
   return target;
 }
 
-INSTANTIATE_TEST_SUITE_P(S3, Conformance,
-                         ::testing::Values(BackendCase{"s3", s3_target, 2 * (5u << 20) + 4097}),
+INSTANTIATE_TEST_SUITE_P(S3, Conformance, ::testing::Values(BackendCase{"s3", s3_target, 2 * (5u << 20) + 4097}),
                          conformance::case_name);
 
 }  // namespace

@@ -12,8 +12,8 @@
 #include <thread>
 
 #include "s3_test_support.hpp"
-#include "sdgen/size.hpp"
 #include "sdgen/error.hpp"
+#include "sdgen/size.hpp"
 
 namespace sdgen::testing {
 namespace {
@@ -188,7 +188,8 @@ TEST_F(S3Storage, DefaultPartsAreEightMiBLikeTheAwsCli) {
   StorageOptions options;
   options.set("endpoint", moto_endpoint()).set("create-bucket", "true").set("multipart-threshold", "5MiB");
   const auto table = s3_storage_options();
-  const auto part_size = std::find_if(table.begin(), table.end(), [](const auto& row) { return row.name == "part-size"; });
+  const auto part_size =
+      std::find_if(table.begin(), table.end(), [](const auto& row) { return row.name == "part-size"; });
   ASSERT_NE(part_size, table.end());
   ASSERT_EQ(parse_size(part_size->default_value), 8ull << 20);
   const std::string bucket = unique_bucket("defaults");
