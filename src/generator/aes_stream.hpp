@@ -14,6 +14,7 @@
 //
 // The byte format is fixed: the portable implementation is the reference and every SIMD
 // implementation must match it byte for byte (tests/aes_stream_test.cpp).
+// Internal to libsdgen: not installed, not part of the API (include/sdgen/ is).
 #pragma once
 
 #include <cstddef>

@@ -1,6 +1,7 @@
 // The bytes of one distinct block: calibrated random bytes at the start of each 512-byte sector,
 // zeros after them. Spreading the random bytes evenly over the sectors (Bresenham) keeps every
 // sector, and so every block at any unit >= 512, non-zero and equally compressible.
+// Internal to libsdgen: not installed, not part of the API (include/sdgen/ is).
 #pragma once
 
 #include <cstdint>

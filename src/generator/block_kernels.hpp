@@ -1,4 +1,5 @@
 // The generator's hot loops, one set per instruction set, chosen once at start-up.
+// Internal to libsdgen: not installed, not part of the API (include/sdgen/ is).
 #pragma once
 
 #include <cstddef>

@@ -1,4 +1,5 @@
 // Which distinct block each dedup-unit block of the dataset is a copy of.
+// Internal to libsdgen: not installed, not part of the API (include/sdgen/ is).
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,6 @@
 // Finds how many random bytes per block make the deduplicated data compress by C under the
 // spec's codec and chunk size, by compressing generated samples with the linked codec.
+// Internal to libsdgen: not installed, not part of the API (include/sdgen/ is).
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,6 @@
 // A fixed-capacity FIFO between threads: push blocks while full, pop blocks while empty. This is
 // where the pipeline's backpressure comes from; nothing in it grows without bound.
+// Internal to libsdgen: not installed, not part of the API (include/sdgen/ is).
 #pragma once
 
 #include <condition_variable>

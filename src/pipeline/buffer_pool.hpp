@@ -1,5 +1,6 @@
 // The pipeline's data memory: a fixed set of equal, aligned buffers, lent out and given back.
 // Nothing else in the pipeline allocates per chunk, so memory is count x buffer_bytes.
+// Internal to libsdgen: not installed, not part of the API (include/sdgen/ is).
 #pragma once
 
 #include <condition_variable>

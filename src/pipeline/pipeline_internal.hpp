@@ -1,4 +1,5 @@
 // What put and get share: turning the user's options into the ones a run applies.
+// Internal to libsdgen: not installed, not part of the API (include/sdgen/ is).
 #pragma once
 
 #include <algorithm>

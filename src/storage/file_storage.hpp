@@ -1,5 +1,6 @@
 // file:// — objects are files under a path prefix, written with plain POSIX writes. direct://
 // shares everything but the data path (direct_storage.cpp), so it derives from this.
+// Internal to libsdgen: not installed, not part of the API (include/sdgen/ is).
 #pragma once
 
 #include <memory>

@@ -1,5 +1,6 @@
 // The few POSIX calls the file backends share, with errors turned into sdgen::Error naming the
 // object. Only backends include this; the pipeline never does.
+// Internal to libsdgen: not installed, not part of the API (include/sdgen/ is).
 #pragma once
 
 #include <cstdint>

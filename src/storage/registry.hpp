@@ -3,6 +3,7 @@
 // follows its scheme; its options are already checked against its table. Adding a backend adds
 // one file, its declarations here and one row in the table; nothing else changes (the CLI makes
 // its flags from the table).
+// Internal to libsdgen: not installed, not part of the API (include/sdgen/ is).
 #pragma once
 
 #include <memory>

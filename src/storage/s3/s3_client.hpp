@@ -4,6 +4,7 @@
 //
 // libcurl 7.88 signs the path and the query exactly as written, so both are encoded (and the
 // query sorted) here (../shared/notes/s3-with-libcurl.md).
+// Internal to libsdgen: not installed, not part of the API (include/sdgen/ is).
 #pragma once
 
 #include <map>

@@ -1,4 +1,5 @@
 // Where an s3:// storage points and who it signs as: URI parsing and the AWS environment.
+// Internal to libsdgen: not installed, not part of the API (include/sdgen/ is).
 #pragma once
 
 #include <cstdint>

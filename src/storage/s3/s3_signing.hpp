@@ -2,6 +2,7 @@
 // what libcurl 7.88 leaves to us (../shared/notes/s3-with-libcurl.md): it signs the
 // x-amz-content-sha256 header we set but never adds it, and real S3 and a signature-checking
 // moto refuse every request without it.
+// Internal to libsdgen: not installed, not part of the API (include/sdgen/ is).
 #pragma once
 
 #include <string_view>

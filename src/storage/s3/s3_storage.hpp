@@ -31,6 +31,7 @@
 // (with encoding-type=url, so that names with any character, control characters too, come back
 // exactly).
 // Thread-safe; each thread keeps one curl handle, so its requests reuse connections.
+// Internal to libsdgen: not installed, not part of the API (include/sdgen/ is).
 #pragma once
 
 #include <memory>

@@ -41,6 +41,7 @@
 // that went through, or whose whole body went out with no answer back, deletes the object (a
 // request whose body is out is never cut off: the store may act on it anyway). A writer
 // destroyed without complete() aborts.
+// Internal to libsdgen: not installed, not part of the API (include/sdgen/ is).
 #pragma once
 
 #include <cstdint>
