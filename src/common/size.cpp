@@ -50,14 +50,15 @@ std::uint64_t to_whole(double value, double multiplier, std::string_view text, s
 std::uint64_t parse_size(std::string_view text, std::string_view what) {
   std::string suffix;
   const double value = split_number(text, what, suffix);
-  // clang-format off: one row per unit family
-  struct Unit {
-    const char* name;
-    double multiplier;
-  };
+  // One row per unit family, kept so by hand:
+  // clang-format off
+  struct Unit { const char* name; double multiplier; };
   static constexpr Unit kUnits[] = {
-      {"", 1},     {"b", 1},      {"k", 0x1p10},   {"kib", 0x1p10}, {"kb", 1e3},   {"m", 0x1p20},   {"mib", 0x1p20},
-      {"mb", 1e6}, {"g", 0x1p30}, {"gib", 0x1p30}, {"gb", 1e9},     {"t", 0x1p40}, {"tib", 0x1p40}, {"tb", 1e12},
+      {"", 1},        {"b", 1},
+      {"k", 0x1p10},  {"kib", 0x1p10}, {"kb", 1e3},
+      {"m", 0x1p20},  {"mib", 0x1p20}, {"mb", 1e6},
+      {"g", 0x1p30},  {"gib", 0x1p30}, {"gb", 1e9},
+      {"t", 0x1p40},  {"tib", 0x1p40}, {"tb", 1e12},
   };
   // clang-format on
   for (const Unit& unit : kUnits)

@@ -119,9 +119,11 @@ template <unsigned kRandom, bool kMask, bool kStreaming, unsigned... kG>
   constexpr auto random_in = [](unsigned g) {
     return std::clamp(static_cast<int>(kRandom) - static_cast<int>(g * kGroup), 0, static_cast<int>(kGroup));
   };
-  // clang-format off: clang-format 14 reads the fold expression's template arguments as comparisons
-  (store_group < random_in(kG), kMask && (kG + 1) * kGroup >= kRandom,
-   kStreaming > (keys, Vec::add_counter(counters, kG * kGroupCounters), last_mask, out + kG * kGroupBytes), ...);
+  // clang-format 14 reads the fold expression's template arguments as comparisons:
+  // clang-format off
+  (store_group<random_in(kG), kMask && (kG + 1) * kGroup >= kRandom, kStreaming>(
+       keys, Vec::add_counter(counters, kG * kGroupCounters), last_mask, out + kG * kGroupBytes),
+   ...);
   // clang-format on
 }
 

@@ -32,23 +32,16 @@ DataSpec make_spec(double dedup, std::uint32_t random_bytes, std::uint64_t seed,
 }
 
 // Random bytes per block are pinned (not calibrated), so the hashes do not depend on the codec build.
-// clang-format off: one golden case per two lines
+// One golden case per two lines, kept so by hand:
+// clang-format off
 const GoldenCase kGolden[] = {
-    {"D=1 C=1, 4 KiB unit, seed 0, 1 MiB object", make_spec(1, 4096, 0, 4096), {1, 1 << 20}, 0, 0x371ac16ac3fde559ull},
-    {"D=2, 1000 random B/block, seed 42, object 2 of 4 x 256 KiB",
-     make_spec(2, 1000, 42, 4096),
-     {4, 256 << 10},
-     2,
+    {"D=1 C=1, 4 KiB unit, seed 0, 1 MiB object", make_spec(1, 4096, 0, 4096), {1, 1 << 20}, 0,
+     0x371ac16ac3fde559ull},
+    {"D=2, 1000 random B/block, seed 42, object 2 of 4 x 256 KiB", make_spec(2, 1000, 42, 4096), {4, 256 << 10}, 2,
      0x7be4098985d24aa0ull},
-    {"D=3 object scope, 16 KiB unit, 5000 random B, seed 7",
-     make_spec(3, 5000, 7, 16384, DedupScope::object),
-     {3, 1 << 20},
-     1,
-     0xb0bbc4f04c4e05b6ull},
-    {"D=1, 512 B unit, 100 random B, 10000 B object (tail)",
-     make_spec(1, 100, 1, 512),
-     {2, 10000},
-     1,
+    {"D=3 object scope, 16 KiB unit, 5000 random B, seed 7", make_spec(3, 5000, 7, 16384, DedupScope::object),
+     {3, 1 << 20}, 1, 0xb0bbc4f04c4e05b6ull},
+    {"D=1, 512 B unit, 100 random B, 10000 B object (tail)", make_spec(1, 100, 1, 512), {2, 10000}, 1,
      0xa73b2d2544c8e6e4ull},
 };
 // clang-format on
