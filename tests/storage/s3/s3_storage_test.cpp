@@ -162,6 +162,21 @@ TEST_F(S3Storage, ListingUnderPrefixesFollowsContinuationTokens) {
   EXPECT_EQ(storage->list("dir with space/")[0].name, name);
 }
 
+// Through open_storage, a target is a directory as the AWS CLI reads it: s3://b/run1 and
+// s3://b/run1/ are the same place, and the keys are run1/NAME, never run1NAME.
+TEST_F(S3Storage, TargetWithoutTrailingSlashIsADirectory) {
+  const std::string bucket = unique_bucket("dirs");
+  const StorageOptions options = test_options(unchecked_endpoint());
+  auto run1 = open_storage("s3://" + bucket + "/run1", options);
+  EXPECT_EQ(run1->describe(), "s3://" + bucket + "/run1/");
+  const auto generator = make_generator(1, 100, 9);
+  write_object(*run1, "x", generator, 0, 64);
+  EXPECT_EQ(open_storage("s3://" + bucket + "/run1/", options)->size_of("x"), 100u);
+  const auto listed = open_storage("s3://" + bucket, options)->list("");
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].name, "run1/x");
+}
+
 TEST_F(S3Storage, MultipartObjectRoundTripsWithMultipartEtag) {
   // 17 MiB in 5 MiB parts: parts of 5, 5, 5 and 2 MiB, written in chunks that straddle parts.
   const std::uint64_t size = 17ull << 20;
