@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "sdgen/error.hpp"
+#include "storage/printable.hpp"
 
 namespace sdgen {
 namespace {
@@ -121,23 +122,13 @@ std::unique_ptr<ObjectWriter> Storage::create(const std::string& name, std::uint
 }
 
 std::string Storage::object_uri(const std::string& name) const {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string uri = describe();
   // "s3://bucket" + "obj" is s3://bucket/obj; "null://" and "file:///d/run1-" take the name as is.
   const std::size_t scheme_end = uri.find("://");
   if (scheme_end != std::string::npos && scheme_end + 3 < uri.size() &&
       uri.find('/', scheme_end + 3) == std::string::npos && !name.empty())
     uri += '/';
-  for (const char c : name) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) {
-      uri += '%';
-      uri += kHex[byte >> 4];
-      uri += kHex[byte & 15];
-    } else {
-      uri += c;
-    }
-  }
+  detail::append_printable(uri, name);
   return uri;
 }
 

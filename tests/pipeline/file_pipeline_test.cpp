@@ -19,6 +19,7 @@ namespace sdgen {
 namespace {
 
 using test::Bytes;
+using test::direct_io_supported;
 using test::KiB;
 using test::MiB;
 using test::read_file;
@@ -30,14 +31,6 @@ DataSpec spec_with(double dedup, double compress, std::uint64_t seed) {
   spec.compress = compress;
   spec.seed = seed;
   return spec;
-}
-
-bool direct_io_supported(const std::string& directory) {
-  const std::string probe = directory + "/.o_direct_probe";
-  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_DIRECT, 0644);
-  if (fd >= 0) ::close(fd);
-  ::unlink(probe.c_str());
-  return fd >= 0;
 }
 
 GetResult verify_all(Storage& storage, const DataGenerator& generator, const NameTemplate& names) {

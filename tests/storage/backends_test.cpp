@@ -15,6 +15,7 @@ namespace sdgen {
 namespace {
 
 using test::Bytes;
+using test::direct_io_supported;
 using test::error_message;
 using test::KiB;
 using test::MiB;
@@ -51,15 +52,6 @@ void write_in_pieces(Storage& storage, const std::string& name, const Bytes& byt
     writer->write({aligned + misalign + at, std::min(piece, bytes.size() - at)});
   writer->complete();
   std::free(aligned);
-}
-
-// Whether this file system takes O_DIRECT at all (tmpfs before Linux 6.6 answers EINVAL).
-bool direct_io_supported(const std::string& directory) {
-  const std::string probe = directory + "/.o_direct_probe";
-  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_DIRECT, 0644);
-  if (fd >= 0) ::close(fd);
-  ::unlink(probe.c_str());
-  return fd >= 0;
 }
 
 class FileBackends : public ::testing::TestWithParam<std::string> {

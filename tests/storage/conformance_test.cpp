@@ -23,16 +23,8 @@ using conformance::BackendCase;
 using conformance::Bytes;
 using conformance::Conformance;
 using conformance::Target;
+using test::direct_io_supported;
 using test::TempDir;
-
-// Whether this file system takes O_DIRECT at all (tmpfs before Linux 6.6 answers EINVAL).
-bool direct_io_supported(const std::string& directory) {
-  const std::string probe = directory + "/.o_direct_probe";
-  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_DIRECT, 0644);
-  if (fd >= 0) ::close(fd);
-  ::unlink(probe.c_str());
-  return fd >= 0;
-}
 
 Target file_target(const std::string& scheme) {
   auto dir = std::make_shared<TempDir>();

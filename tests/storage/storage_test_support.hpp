@@ -3,6 +3,7 @@
 // small file utilities.
 #pragma once
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -47,6 +48,15 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// Whether this file system takes O_DIRECT at all (tmpfs before Linux 6.6 answers EINVAL).
+inline bool direct_io_supported(const std::string& directory) {
+  const std::string probe = directory + "/.o_direct_probe";
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_DIRECT, 0644);
+  if (fd >= 0) ::close(fd);
+  ::unlink(probe.c_str());
+  return fd >= 0;
+}
 
 inline Bytes read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -4,6 +4,7 @@
 #include <pugixml.hpp>
 
 #include "sdgen/error.hpp"
+#include "storage/printable.hpp"
 
 namespace sdgen::s3 {
 
@@ -98,18 +99,8 @@ Client::Client(Config config, Location location, const S3Options& options)
                  std::make_unique<S3Dialect>()) {}
 
 std::string Client::uri_of(const std::string& key) const {
-  static const char hex[] = "0123456789ABCDEF";
   std::string uri = "s3://" + location_.bucket + "/";
-  for (const char c : key) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) {
-      uri += '%';
-      uri += hex[byte >> 4];
-      uri += hex[byte & 15];
-    } else {
-      uri += c;
-    }
-  }
+  detail::append_printable(uri, key);
   return uri;
 }
 
