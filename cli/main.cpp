@@ -1,4 +1,5 @@
 // sdgen: generate, write, read back and verify storage test data with exact ratios.
+#include <csignal>
 #include <cstdio>
 #include <exception>
 
@@ -6,6 +7,9 @@
 #include "sdgen/error.hpp"
 
 int main(int argc, char** argv) {
+  // Past a file size limit (ulimit -f) the kernel kills the writer with SIGXFSZ unless it is
+  // ignored; ignored, the write fails with EFBIG and the object is reported failed and removed.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"sdgen " SDGEN_VERSION ": storage test data with exact dedup and compression ratios"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "sdgen " SDGEN_VERSION);
