@@ -322,11 +322,21 @@ class MultipartWriter final : public ObjectWriter {
     request.body_sent = &complete_sent_;
     request.body_in_memory = {reinterpret_cast<const std::uint8_t*>(xml.data()), xml.size()};
     const Response response = client_.send(request);
-    if (response.ok()) return;
+    if (response.ok()) return confirm_stored(request.label);
     // A resend after a lost answer finds the upload already completed: accept it when the
     // object is there with our size and a multipart ETag of our part count.
     if (response.attempts > 1 && response.error_code == "NoSuchUpload" && completed_elsewhere()) return;
     client_.throw_failure(request, response);
+  }
+
+  // Written means kept: a 200 to CompleteMultipartUpload is believed only when the store then
+  // holds the object with its size and a multipart ETag of its part count (a store that dropped
+  // the parts, or a proxy that answered for it, has not).
+  void confirm_stored(const std::string& label) const {
+    if (completed_elsewhere()) return;
+    throw_io(label + ": " + client_.config().endpoint + " answered 200, but the store does not hold the object with " +
+             std::to_string(size_) + " bytes in " + std::to_string(part_count_) +
+             " parts: the object is not counted written");
   }
 
   bool completed_elsewhere() const {

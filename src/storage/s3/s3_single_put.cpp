@@ -102,6 +102,11 @@ class SinglePutWriter final : public ObjectWriter {
       const Response response = client_.send(request, bodies);
       refused = !response.ok();
       if (refused) client_.throw_failure(request, response);
+      // S3 answers every stored PUT with its ETag: a 200 without one is no S3 answer, and nothing
+      // says the object was kept.
+      if (response.etag.empty())
+        throw_io("PUT " + client_.uri_of(key_) + ": " + client_.config().endpoint +
+                 " answered 200 without an ETag (is it an S3 endpoint?): the object is not counted written");
     } catch (...) {
       error = std::current_exception();
     }

@@ -12,6 +12,11 @@ Tests steer it through two control paths (never S3 paths: "__proxy" is no valid 
       break_action             "close" (drop the connection unanswered) or "hang" (never answer)
       drop_answer_first_creates K  forward the first K CreateMultipartUpload requests (POST ?uploads)
                                to the server, then close the connection instead of answering
+      empty_ok_methods [..]    answer requests of these methods 200 with an empty body, unforwarded
+                               (a server that is not S3 at all)
+      complete_answer          "error_in_ok": answer CompleteMultipartUpload 200 with an <Error>
+                               document (as S3 may); "fake_ok": 200 with a well-formed result
+                               (a store that dropped the parts) -- both without forwarding it
       verify_crc32c            check the x-amz-checksum-crc32c header of every PUT against its body
                                and answer a mismatch as S3 does (400 BadDigest): moto 5.2.1 keeps
                                the value it is given without checking it
@@ -37,6 +42,13 @@ SLOW_DOWN = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Co
              b'<Message>Please reduce your request rate (injected by fault_proxy).</Message></Error>')
 BAD_DIGEST = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>BadDigest</Code>'
               b'<Message>The CRC32C you specified did not match the calculated checksum.</Message></Error>')
+
+# What S3 may send with a 200 to CompleteMultipartUpload (the status goes out before the work ends).
+COMPLETE_ERROR = (b'<?xml version="1.0" encoding="UTF-8"?>\n\n<Error><Code>InternalError</Code>'
+                  b'<Message>We encountered an internal error. Please try again.</Message></Error>')
+COMPLETE_FAKE = (b'<?xml version="1.0" encoding="UTF-8"?>\n<CompleteMultipartUploadResult>'
+                 b'<Bucket>b</Bucket><Key>k</Key><ETag>"3858f62230ac3c915f300c664312c11f-2"</ETag>'
+                 b'</CompleteMultipartUploadResult>')
 
 
 def make_crc32c_table():
@@ -69,7 +81,7 @@ def reset(new_faults):
     global faults, stats
     faults = {"error_every": 0, "error_status": 503, "error_first_part_puts": 0, "break_after": -1,
               "break_methods": [], "break_action": "close", "hang_seconds": 30, "drop_answer_first_creates": 0,
-              "verify_crc32c": False}
+              "verify_crc32c": False, "empty_ok_methods": [], "complete_answer": ""}
     faults.update(new_faults)
     stats = {"requests": 0, "forwarded": 0, "errors_injected": 0, "broken": 0, "part_puts": 0, "connections": 0,
              "creates": 0, "answers_dropped": 0, "checksums_verified": 0, "checksums_refused": 0}
@@ -99,6 +111,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if is_part_put:
                 stats["part_puts"] += 1
             is_create = self.command == "POST" and "uploads" in urllib.parse.parse_qs(query, keep_blank_values=True)
+            is_complete = self.command == "POST" and "uploadId=" in query
             if is_create:
                 stats["creates"] += 1
             methods = faults["break_methods"]
@@ -111,9 +124,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 fate = "error"
             elif is_create and stats["creates"] <= faults["drop_answer_first_creates"]:
                 fate = "drop_answer"
+            elif self.command in faults["empty_ok_methods"]:
+                fate = "empty_ok"
+            elif is_complete and faults["complete_answer"]:
+                fate = "complete_" + faults["complete_answer"]
             else:
                 fate = "forward"
-            if fate == "error":
+            if fate not in ("forward", "break", "drop_answer"):
                 stats["errors_injected"] += 1
         self.fate = fate
         return fate
@@ -171,6 +188,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         body = self.read_body()
         if fate == "error":
             return self.answer(faults["error_status"], SLOW_DOWN, [("Content-Type", "application/xml")])
+        if fate == "empty_ok":
+            return self.answer(200, b"")
+        if fate == "complete_error_in_ok":
+            return self.answer(200, COMPLETE_ERROR, [("Content-Type", "application/xml")])
+        if fate == "complete_fake_ok":
+            return self.answer(200, COMPLETE_FAKE, [("Content-Type", "application/xml")])
         claimed = self.headers.get("x-amz-checksum-crc32c")
         if self.command == "PUT" and claimed is not None and faults["verify_crc32c"]:
             matches = crc32c_base64(body) == claimed

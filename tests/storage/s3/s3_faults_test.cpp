@@ -191,6 +191,44 @@ TEST_F(S3Faults, PathBrokenMidMultipartUploadAbortsTheUpload) {
   EXPECT_EQ(open_multipart_uploads(bucket_), 0) << "the upload was aborted";
 }
 
+// Written means kept. A server that answers 200 with an empty body (no S3 at all) keeps nothing,
+// and sdgen must not count the object written.
+TEST_F(S3Faults, PutAnsweredWithoutAnETagIsNotWritten) {
+  auto storage = through_proxy();
+  configure_proxy(R"({"empty_ok_methods": ["PUT"]})");
+  const auto generator = make_generator(1, 5000, 21);
+  const auto [message, seconds] = failed_write(*storage, "object", generator, 0);
+  EXPECT_NE(message.find("PUT s3://" + bucket_ + "/object: " + proxy_endpoint() +
+                         " answered 200 without an ETag (is it an S3 endpoint?): the object is not counted written"),
+            std::string::npos)
+      << message;
+  EXPECT_EQ(direct_->size_of("object"), std::nullopt);
+}
+
+// S3 may answer CompleteMultipartUpload 200 and then an <Error> document; and a store (or a
+// proxy) may answer 200 for parts it dropped. Neither object counts as written, and the upload
+// is aborted.
+TEST_F(S3Faults, CompletionThatDidNotCompleteIsNotWritten) {
+  options_.set("max-attempts", "2");
+  auto storage = through_proxy();
+  const auto generator = make_generator(1, 17ull << 20, 22);
+  for (const std::string answer : {"error_in_ok", "fake_ok"}) {
+    configure_proxy(R"({"complete_answer": ")" + answer + R"("})");
+    const auto [message, seconds] = failed_write(*storage, "object", generator, 0);
+    const std::string complete = "CompleteMultipartUpload s3://" + bucket_ + "/object";
+    EXPECT_NE(message.find(complete), std::string::npos) << answer << ": " << message;
+    if (answer == "error_in_ok")
+      EXPECT_NE(message.find("InternalError"), std::string::npos) << message;
+    else
+      EXPECT_NE(message.find("answered 200, but the store does not hold the object with 17825792 bytes in 4 parts"),
+                std::string::npos)
+          << message;
+    EXPECT_GE(proxy_counter("errors_injected"), 1) << answer;
+    EXPECT_EQ(direct_->size_of("object"), std::nullopt) << answer;
+    EXPECT_EQ(open_multipart_uploads(bucket_), 0) << answer << ": the upload was aborted";
+  }
+}
+
 TEST_F(S3Faults, PathBrokenForGoodFailsQuicklyAndClaimsNothing) {
   auto storage = through_proxy();
   options_.set("max-attempts", "3");
