@@ -122,7 +122,7 @@ class DirectStorage final : public FileStorage {
     // Only aligned requests can bypass the cache; others (small helpers) read through it.
     if (!is_aligned(out.data()) || offset % kDirectAlignment != 0 || out.size() % kDirectAlignment != 0)
       return FileStorage::read(name, offset, out);
-    FileDescriptor fd(::open(path_of(name).c_str(), O_RDONLY | O_CLOEXEC | O_DIRECT));
+    FileDescriptor fd(::open(path_of(name).c_str(), O_RDONLY | O_CLOEXEC | O_DIRECT | O_NOFOLLOW | O_NONBLOCK));
     if (!fd) throw_io(display_name(name) + ": cannot open with O_DIRECT: " + errno_text(errno));
     return read_at(fd.get(), offset, out, display_name(name), kDirectAlignment);
   }

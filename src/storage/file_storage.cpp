@@ -55,6 +55,10 @@ std::string base_path_from(std::string_view scheme, const std::string& uri) {
   if (path.empty())
     throw_invalid("target '" + uri + "': no path (use " + std::string(scheme) + ":///dir/ or " + std::string(scheme) +
                   ":///dir/prefix)");
+  // file://tmp/x has a host part ("tmp"), which is not ./tmp/x: say so rather than guess.
+  if (path.front() != '/')
+    throw_invalid("target '" + uri + "': the path must be absolute, " + std::string(scheme) + ":///dir (" +
+                  std::string(scheme) + "://HOST/... names a host, which is not supported)");
   std::error_code ignored;
   if (path.back() != '/' && fs::is_directory(path, ignored)) path += '/';
   return path;
@@ -71,7 +75,10 @@ StorageCapabilities FileStorage::capabilities() const { return {}; }
 
 int FileStorage::open_for_writing(const std::string& name, int extra_flags, std::string_view einval_reason) const {
   const std::string path = path_of(name);
-  const int flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | extra_flags;
+  // O_NOFOLLOW: an object name that is a symbolic link is an error, never a write through it to
+  // a file elsewhere. O_NONBLOCK: a FIFO under the name fails at once (ENXIO) instead of
+  // blocking put forever; it changes nothing for regular files.
+  const int flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | extra_flags;
   int fd = ::open(path.c_str(), flags, 0644);
   if (fd < 0 && errno == ENOENT) {
     std::error_code error;
@@ -83,7 +90,15 @@ int FileStorage::open_for_writing(const std::string& name, int extra_flags, std:
   }
   if (fd < 0 && errno == EINVAL && !einval_reason.empty())
     throw_io(display_name(name) + ": " + std::string(einval_reason));
+  if (fd < 0 && errno == ELOOP)
+    throw_io(display_name(name) + ": is a symbolic link (sdgen never writes through links in the target)");
+  if (fd < 0 && errno == ENXIO) throw_io(display_name(name) + ": not a regular file (a FIFO with no reader)");
   if (fd < 0) throw_io(display_name(name) + ": cannot create: " + errno_text(errno));
+  struct stat status {};
+  if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
+    ::close(fd);
+    throw_io(display_name(name) + ": not a regular file");
+  }
   return fd;
 }
 
@@ -93,17 +108,19 @@ std::unique_ptr<ObjectWriter> FileStorage::open_writer(const std::string& name, 
 }
 
 std::uint64_t FileStorage::read(const std::string& name, std::uint64_t offset, std::span<std::uint8_t> out) {
-  FileDescriptor fd(::open(path_of(name).c_str(), O_RDONLY | O_CLOEXEC));
+  FileDescriptor fd(::open(path_of(name).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
   if (!fd) throw_io(display_name(name) + ": cannot open: " + errno_text(errno));
   return read_at(fd.get(), offset, out, display_name(name));
 }
 
 std::optional<std::uint64_t> FileStorage::size_of(const std::string& name) {
   struct stat status {};
-  if (::stat(path_of(name).c_str(), &status) != 0) {
+  if (::lstat(path_of(name).c_str(), &status) != 0) {  // a link is not followed out of the target
     if (errno == ENOENT || errno == ENOTDIR) return std::nullopt;
     throw_io(display_name(name) + ": cannot stat: " + errno_text(errno));
   }
+  if (S_ISLNK(status.st_mode))
+    throw_io(display_name(name) + ": is a symbolic link (sdgen never reads through links in the target)");
   if (!S_ISREG(status.st_mode)) throw_io(display_name(name) + ": not a regular file");
   return static_cast<std::uint64_t>(status.st_size);
 }

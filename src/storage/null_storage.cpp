@@ -38,7 +38,8 @@ class NullStorage final : public Storage {
 
 }  // namespace
 
-std::unique_ptr<Storage> open_null_storage(const std::string&, const StorageOptions&) {
+std::unique_ptr<Storage> open_null_storage(const std::string& uri, const StorageOptions&) {
+  if (uri != "null://") throw_invalid("target '" + uri + "': null:// takes no path (it discards everything)");
   return std::make_unique<NullStorage>();
 }
 
