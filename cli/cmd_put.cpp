@@ -22,6 +22,7 @@ struct PutCommandOptions {
   std::string name_template = kDefaultNameTemplate;
   std::string json_path;
   bool quiet = false;
+  bool overwrite = false;
 };
 
 constexpr std::size_t kFailuresListed = 10;
@@ -87,7 +88,7 @@ int run_put(const PutCommandOptions& o) {
     InterruptToStop interrupt;
     ProgressBar bar(progress, generator.expected_bytes().logical, objects.count(layout.object_count),
                     progress_wanted(o.quiet));
-    result = put_dataset(*storage, dataset, pipeline, objects, &progress, interrupt.token());
+    result = put_dataset(*storage, dataset, pipeline, objects, &progress, interrupt.token(), o.overwrite);
   }
   if (!o.quiet) print_summary(report, result, generator);
   print_failures(result);
@@ -116,6 +117,8 @@ void add_put_command(CLI::App& root, int& exit_code) {
   command->add_option("--template", o->name_template, "Object names: {} = index (from 0), second {} = count")
       ->capture_default_str();
   command->add_option("--json", o->json_path, "Write the results as JSON to this file");
+  command->add_flag("--overwrite", o->overwrite,
+                    "Write over another dataset's manifest in the target (default: refuse)");
   command->add_flag("-q,--quiet", o->quiet, "No progress bar and no summary (a random seed is still printed)");
   command->callback([o, &exit_code] { exit_code = run_put(*o); });
 }

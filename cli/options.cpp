@@ -1,5 +1,6 @@
 #include "options.hpp"
 
+#include <charconv>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -19,9 +20,24 @@ void SpecOptions::add_to(CLI::App& command) {
   command.add_option("--unit", unit, "Dedup unit: multiple of 512 up to 1MiB")->capture_default_str();
   command.add_option("--codec", codec, "Codec the ratio holds for: zstd[:N], lz4, zlib[:N]")->capture_default_str();
   command.add_option("--codec-chunk", codec_chunk, "Chunk size the codec compresses")->capture_default_str();
-  command.add_option("--seed", seed, "64-bit seed (random when absent; always printed)");
+  command.add_option("--seed", seed, "Seed, 0 to 18446744073709551615 (random when absent; always printed)");
   command.add_option("--scope", scope, "Dedup scope: dataset or object")->capture_default_str();
 }
+
+namespace {
+
+// Decimal digits only, 0 to 2^64 - 1: "-1" is not 2^64 - 1, "2^64" does not saturate, "0x10" is
+// not 16 (each would silently name another seed's data).
+std::uint64_t parse_seed(const std::string& text) {
+  std::uint64_t seed = 0;
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, seed);
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos || error != std::errc() || stop != end)
+    throw_invalid("--seed '" + text + "': must be a whole number from 0 to 18446744073709551615");
+  return seed;
+}
+
+}  // namespace
 
 DataSpec SpecOptions::data_spec() const {
   DataSpec spec;
@@ -32,7 +48,7 @@ DataSpec SpecOptions::data_spec() const {
   spec.unit_bytes = static_cast<std::uint32_t>(unit_bytes);
   spec.codec = parse_codec(codec);
   spec.codec_chunk_bytes = parse_size(codec_chunk, "codec chunk");
-  spec.seed = seed ? *seed : random_seed();
+  spec.seed = seed ? parse_seed(*seed) : random_seed();
   spec.scope = parse_scope(scope);
   return spec;
 }

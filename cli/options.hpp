@@ -20,7 +20,7 @@ struct SpecOptions {
   std::string unit = "4KiB";
   std::string codec = "zstd:1";
   std::string codec_chunk = "64KiB";
-  std::optional<std::uint64_t> seed;
+  std::optional<std::string> seed;  // as typed: parsed strictly in data_spec()
   std::string scope = "dataset";
   std::string count = "1";
   std::string size;

@@ -110,9 +110,14 @@ std::string manifest_name(const std::string& name_prefix = "");
 // needs to list the damage), where the storage keeps data that can be read back, then the
 // selected objects through the pipeline. Manifest errors throw Error before any object is
 // written; object failures are in the result (see put_objects).
+//
+// A target that holds the manifest of another dataset (another spec, layout or names) is
+// refused before anything is written, unless `overwrite`: two puts into one place would
+// otherwise leave a mix of two datasets. The same dataset again (a re-run, or the other objects
+// of a selection) is no conflict.
 PutResult put_dataset(Storage& storage, const GeneratedObjects& dataset, const PipelineOptions& options,
                       const ObjectSelection& objects = {}, TransferProgress* progress = nullptr,
-                      std::stop_token stop = {});
+                      std::stop_token stop = {}, bool overwrite = false);
 
 // What get / verify read: the dataset of the manifest, or without one (and only when not
 // verifying) the objects the target lists under the name prefix.

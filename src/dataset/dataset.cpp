@@ -51,13 +51,35 @@ void ListedObjects::fill(std::uint64_t object, std::uint64_t, std::span<std::uin
 
 std::string manifest_name(const std::string& name_prefix) { return name_prefix + kManifestName; }
 
+namespace {
+
+// The manifest without the version of sdgen that wrote it: what makes two datasets the same.
+std::string identity_of(Manifest manifest) {
+  manifest.sdgen_version.clear();
+  return format_manifest(manifest);
+}
+
+void refuse_other_dataset(Storage& storage, const GeneratedObjects& dataset) {
+  const std::optional<Manifest> existing = read_manifest(storage, dataset.name_prefix());
+  if (!existing || identity_of(*existing) == identity_of(dataset.manifest())) return;
+  throw_invalid(storage.object_uri(manifest_name(dataset.name_prefix())) + ": the target holds another dataset (seed " +
+                std::to_string(existing->spec.seed) + ", " + std::to_string(existing->layout.object_count) +
+                " objects, written by sdgen " + existing->sdgen_version +
+                "): refusing to mix two datasets (--overwrite replaces its manifest)");
+}
+
+}  // namespace
+
 PutResult put_dataset(Storage& storage, const GeneratedObjects& dataset, const PipelineOptions& options,
-                      const ObjectSelection& objects, TransferProgress* progress, std::stop_token stop) {
+                      const ObjectSelection& objects, TransferProgress* progress, std::stop_token stop,
+                      bool overwrite) {
   validate(options);
   validate(objects, dataset.object_count());
   const StorageCapabilities capabilities = storage.capabilities();
-  if (capabilities.readable && !capabilities.discards_data)
+  if (capabilities.readable && !capabilities.discards_data) {
+    if (!overwrite) refuse_other_dataset(storage, dataset);
     write_manifest(storage, dataset.manifest(), dataset.name_prefix());
+  }
   return put_objects(storage, dataset, options, objects, progress, std::move(stop));
 }
 
