@@ -53,10 +53,12 @@ int run_read_back(const ReadBackOptions& o, const std::string& command) {
 
   TransferProgress progress;
   GetResult result;
+  int stopped_by = 0;  // the signal, if one stopped the run
   {
     InterruptToStop interrupt;
     ProgressBar bar(progress, set.selected_bytes, count, progress_wanted(o.quiet));
     result = get_objects(*storage, set.objects(), o.verify, pipeline, objects, &progress, interrupt.token());
+    stopped_by = interrupt.signal();
   }
 
   const std::uint64_t read_fully = result.objects_requested - result.objects_missing - result.objects_read_errors;
@@ -84,10 +86,10 @@ int run_read_back(const ReadBackOptions& o, const std::string& command) {
   if (!o.json_path.empty()) write_json_file(o.json_path, read_back_results(command, *storage, set, objects, result));
 
   if (result.interrupted)
-    throw_io(command + ": interrupted after " + std::to_string(result.objects_ok) + " of " +
-             std::to_string(result.objects_requested) + " objects checked clean; " +
-             std::to_string(result.problems.size()) + " with problems or cut short, " +
-             std::to_string(result.objects_skipped) + " not started");
+    throw Interrupted(stopped_by, command + ": interrupted after " + std::to_string(result.objects_ok) + " of " +
+                                      std::to_string(result.objects_requested) + " objects checked clean; " +
+                                      std::to_string(result.problems.size()) + " with problems or cut short, " +
+                                      std::to_string(result.objects_skipped) + " not started");
   const std::uint64_t differing = result.objects_missing + result.objects_wrong_size + result.objects_mismatched;
   if (differing)
     throw Error(ErrorKind::mismatch,

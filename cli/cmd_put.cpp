@@ -84,19 +84,22 @@ int run_put(const PutCommandOptions& o) {
 
   TransferProgress progress;
   PutResult result;
+  int stopped_by = 0;  // the signal, if one stopped the run
   {
     InterruptToStop interrupt;
     ProgressBar bar(progress, generator.expected_bytes().logical, objects.count(layout.object_count),
                     progress_wanted(o.quiet));
     result = put_dataset(*storage, dataset, pipeline, objects, &progress, interrupt.token(), o.overwrite);
+    stopped_by = interrupt.signal();
   }
   if (!o.quiet) print_summary(report, result, generator);
   print_failures(result);
   if (!o.json_path.empty()) write_json_file(o.json_path, put_results(*storage, dataset, objects, result));
   if (result.interrupted)
-    throw_io("interrupted: " + std::to_string(result.objects_written) + " of " +
-             std::to_string(result.objects_requested) + " objects written; " + std::to_string(result.objects_failed) +
-             " in flight aborted, " + std::to_string(result.objects_skipped) + " not started");
+    throw Interrupted(stopped_by, "interrupted: " + std::to_string(result.objects_written) + " of " +
+                                      std::to_string(result.objects_requested) + " objects written; " +
+                                      std::to_string(result.objects_failed) + " in flight aborted, " +
+                                      std::to_string(result.objects_skipped) + " not started");
   if (!result.failures.empty())
     throw_io(std::to_string(result.objects_failed) + " of " + std::to_string(result.objects_requested) +
              " objects failed; first: " + result.failures.front().name + ": " + result.failures.front().message);

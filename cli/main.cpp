@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "sdgen/error.hpp"
+#include "transfer.hpp"
 
 int main(int argc, char** argv) {
   // Past a file size limit (ulimit -f) the kernel kills the writer with SIGXFSZ unless it is
@@ -43,6 +44,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "sdgen: error: %s\n", e.what());
     return 2;
+  } catch (const sdgen::cli::Interrupted& e) {
+    std::fprintf(stderr, "sdgen: error: %s\n", e.what());
+    return e.exit_code();
   } catch (const sdgen::Error& e) {
     std::fprintf(stderr, "sdgen: error: %s\n", e.what());
     return sdgen::exit_code(e.kind());

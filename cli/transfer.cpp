@@ -120,9 +120,10 @@ InterruptToStop::InterruptToStop() {
       if (signal == SIGUSR1) continue;
       if (stopping) {
         std::fputs("\nsdgen: interrupted again: exiting without cleaning up\n", stderr);
-        std::_Exit(130);
+        std::_Exit(128 + signal);
       }
       stopping = true;
+      signal_.store(signal);
       std::fputs("\nsdgen: interrupted: aborting the objects in flight (interrupt again to exit at once)\n", stderr);
       source_.request_stop();
     }

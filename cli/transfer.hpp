@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <deque>
+#include <stdexcept>
 #include <stop_token>
 #include <string>
 #include <thread>
@@ -93,12 +94,26 @@ class InterruptToStop {
   InterruptToStop& operator=(const InterruptToStop&) = delete;
 
   std::stop_token token() const { return source_.get_token(); }
+  // The signal that asked to stop (SIGINT, SIGTERM), 0 while none did.
+  int signal() const { return signal_.load(); }
 
  private:
   std::stop_source source_;
   sigset_t previous_mask_{};
   std::atomic<bool> finished_{false};
+  std::atomic<int> signal_{0};
   std::jthread waiter_;
+};
+
+// Ends a run that a signal stopped, after its clean-up: main prints the message as an error and
+// exits with 128 + the signal (130 for SIGINT, 143 for SIGTERM), as a shell reports such a process.
+class Interrupted : public std::runtime_error {
+ public:
+  Interrupted(int signal, const std::string& message) : std::runtime_error(message), exit_code_(128 + signal) {}
+  int exit_code() const noexcept { return exit_code_; }
+
+ private:
+  int exit_code_;
 };
 
 bool progress_wanted(bool quiet);  // stderr is a terminal and the user did not ask for quiet

@@ -1,5 +1,5 @@
 # Ctrl-C during a put: the objects in flight are aborted, nothing partial is left, the rest never
-# starts; exit 1. How far the run got depends on timing: its counts become N, the objects aborted
+# starts; after that clean-up, exit 130 (128 + SIGINT) as a shell reports an interrupted process. How far the run got depends on timing: its counts become N, the objects aborted
 # are shown once, and the latency lines (there only when some write ended) are left out.
 counts() {
   sed -E 's/^wrote [0-9]+ of 1000 objects, [0-9.]+ [KMGT]?i?B in/wrote N of 1000 objects, $SIZE in/
@@ -30,3 +30,14 @@ print("every present object whole:", all(os.path.getsize(os.path.join(root, n)) 
 print("every error says interrupted:", all(e["message"].startswith("interrupted") for e in d["errors"]))
 PY
 rm -rf intr
+
+# SIGTERM (a scheduler, a container stop): the same clean-up, then exit 143 (128 + SIGTERM).
+echo "\$ sdgen put file://$PWD/term/ -n 1000 -s 64MiB -j 2 -t 1 --seed 1 -q &"
+"$SDGEN" put "file://$PWD/term/" -n 1000 -s 64MiB -j 2 -t 1 --seed 1 -q >term.out 2>term.err </dev/null &
+pid=$!
+for _ in $(seq 300); do [ -e term/obj_0_of_1000.dat ] && break; sleep 0.1; done
+kill -TERM "$pid"
+wait "$pid"
+echo "exit $?"
+grep -c "^sdgen: error: interrupted: " term.err
+rm -rf term
