@@ -40,16 +40,7 @@ GetResult verify_all(Storage& storage, const DataGenerator& generator, const Nam
   return get_objects(storage, GeneratedObjects(generator, names.text()), true, options);
 }
 
-class FilePipeline : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    if (GetParam() == "direct" && !direct_io_supported(dir_.path()))
-      GTEST_SKIP() << dir_.path() << " refuses O_DIRECT; direct:// is tested where the file system allows it";
-    storage_ = open_storage(GetParam() + "://" + dir_.path() + "/", {});
-  }
-  TempDir dir_;
-  std::unique_ptr<Storage> storage_;
-};
+class FilePipeline : public test::FileTargetTest {};
 
 TEST_P(FilePipeline, PutThenReadBackByteExact) {
   // Sizes that are not multiples of the unit, the chunk or the O_DIRECT granule, and tiny ones.

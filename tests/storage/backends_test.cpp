@@ -54,16 +54,7 @@ void write_in_pieces(Storage& storage, const std::string& name, const Bytes& byt
   std::free(aligned);
 }
 
-class FileBackends : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    if (GetParam() == "direct" && !direct_io_supported(dir_.path()))
-      GTEST_SKIP() << dir_.path() << " refuses O_DIRECT; direct:// is tested where the file system allows it";
-    storage_ = open_storage(GetParam() + "://" + dir_.path() + "/", {});
-  }
-  TempDir dir_;
-  std::unique_ptr<Storage> storage_;
-};
+class FileBackends : public test::FileTargetTest {};
 
 // Sizes around the 4 KiB O_DIRECT granule and the staging buffer, in aligned and odd pieces.
 TEST_P(FileBackends, ByteExactForAnySizeAndChunking) {

@@ -199,4 +199,17 @@ class MemoryStorage final : public Storage {
   std::atomic<std::uint64_t> largest_chunk_{0};
 };
 
+// A file:// or direct:// target (the test's parameter) on a fresh directory; direct:// is skipped,
+// saying why, where the file system refuses O_DIRECT.
+class FileTargetTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "direct" && !direct_io_supported(dir_.path()))
+      GTEST_SKIP() << dir_.path() << " refuses O_DIRECT; direct:// is tested where the file system allows it";
+    storage_ = open_storage(GetParam() + "://" + dir_.path() + "/", {});
+  }
+  TempDir dir_;
+  std::unique_ptr<Storage> storage_;
+};
+
 }  // namespace sdgen::test
